@@ -16,10 +16,9 @@
 /** A Harn int: a safe-integer `number`, or a `bigint` outside that range (never inside it). */
 export type Int = number | bigint;
 
-/** A Harn float. Boxed so that an integral float is never mistaken for an int. */
-export class HFloat {
-  constructor(readonly v: number) {}
-}
+import { HFloat } from "./values.ts";
+
+export { HFloat };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const I64_MIN = -(2n ** 63n);

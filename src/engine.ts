@@ -1,0 +1,99 @@
+// The pipeline from source text to a finished run: parse, compile, create
+// a VM with the standard library, load imports, run. The CLI and the
+// embedding API both go through here, so they behave identically.
+
+import type { CompiledModule } from "./bytecode/proto.ts";
+import { compileModule } from "./compiler/compile-module.ts";
+import type { Diagnostic } from "./diagnostics/diagnostic.ts";
+import { fileExists, paths, readText } from "./host/node-fs.ts";
+import { TaskContext } from "./runtime/task-context.ts";
+import { registerStdlib } from "./stdlib/index.ts";
+import { parse } from "./syntax/parser.ts";
+import { display } from "./vm/display.ts";
+import { ErrorKind, runtimeError, type VmError } from "./vm/errors.ts";
+import { registerIntrinsics } from "./vm/intrinsics.ts";
+import { type ModuleLoader, Vm } from "./vm/vm.ts";
+
+export interface CompileOutput {
+  readonly module?: CompiledModule;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parse and compile one file's source. */
+export function compileSource(source: string, file: string, library = false): CompileOutput {
+  const parsed = parse(source);
+  if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
+  return compileModule(parsed.program, file, { library });
+}
+
+export interface VmSetup {
+  readonly output?: (text: string) => void;
+  readonly errorOutput?: (text: string) => void;
+  /** Values of `argv` for the program. */
+  readonly argv?: readonly string[];
+  /** Provides `std/...` and other non-file imports; return undefined to fall back to files. */
+  readonly builtinModule?: (spec: string) => string | undefined;
+}
+
+/** Resolves `import "path"` relative to the importing file, with an implied `.harn`. */
+export function fileModuleLoader(builtinModule?: (spec: string) => string | undefined): ModuleLoader {
+  return {
+    load(fromFile: string, spec: string): CompiledModule {
+      const embedded = builtinModule?.(spec);
+      const file = embedded !== undefined ? spec : resolveImport(fromFile, spec);
+      const source = embedded ?? readText(file);
+      const out = compileSource(source, file, true);
+      if (!out.module) {
+        const d = out.diagnostics[0];
+        throw runtimeError(
+          `failed to load module "${spec}": ${d ? `${file}:${d.span.line}:${d.span.col}: ${d.message}` : "unknown error"}`,
+        );
+      }
+      return out.module;
+    },
+  };
+}
+
+function resolveImport(fromFile: string, spec: string): string {
+  const base = paths.resolve(paths.dirname(fromFile), spec);
+  for (const candidate of [base, `${base}.harn`, paths.join(base, "lib.harn")]) {
+    if (fileExists(candidate) && candidate.endsWith(".harn")) return candidate;
+  }
+  throw runtimeError(`Import not found: "${spec}" (from ${fromFile})`);
+}
+
+/** A VM with the language intrinsics and the standard library installed. */
+export function createVm(setup: VmSetup = {}): Vm {
+  const vm = new Vm({
+    rootContext: new TaskContext(),
+    loader: fileModuleLoader(setup.builtinModule),
+    ...(setup.output && { output: setup.output }),
+    ...(setup.errorOutput && { errorOutput: setup.errorOutput }),
+  });
+  registerIntrinsics(vm);
+  registerStdlib(vm);
+  vm.globals.set("argv", [...(setup.argv ?? [])]);
+  return vm;
+}
+
+export type RunOutcome =
+  | { readonly kind: "diagnostics"; readonly diagnostics: Diagnostic[] }
+  | { readonly kind: "error"; readonly error: VmError }
+  | { readonly kind: "ok"; readonly value: import("./vm/values.ts").Value };
+
+/** Compile and run a program given its source. */
+export async function runSource(source: string, file: string, setup: VmSetup = {}): Promise<RunOutcome> {
+  const compiled = compileSource(source, file);
+  if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
+  const vm = createVm(setup);
+  const result = await vm.run(compiled.module);
+  if (result.error) return { kind: "error", error: result.error };
+  return { kind: "ok", value: result.value };
+}
+
+/** The message an uncaught error prints, with the reference's ` (line N)` suffix. */
+export function uncaughtMessage(error: VmError): string {
+  const text = error.display(display);
+  const located = error.kind !== ErrorKind.Thrown && error.kind !== ErrorKind.Categorized;
+  return located && error.line > 0 ? `${text} (line ${error.line})` : text;
+}

@@ -1,0 +1,53 @@
+// Process-level services for the CLI: argv, environment, exit codes and
+// buffered writes to stdout/stderr. Output is buffered and flushed in large
+// chunks because programs print line by line.
+
+import process from "node:process";
+
+export function argv(): string[] {
+  return process.argv.slice(2);
+}
+
+export function cwd(): string {
+  return process.cwd();
+}
+
+export function env(name: string): string | undefined {
+  return process.env[name];
+}
+
+export function setExitCode(code: number): void {
+  process.exitCode = code;
+}
+
+export function now(): number {
+  return performance.now();
+}
+
+/** A writer that batches small writes into larger ones. */
+export class BufferedWriter {
+  private chunks: string[] = [];
+  private size = 0;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  write = (text: string): void => {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size > 1 << 16) this.flush();
+  };
+
+  flush(): void {
+    if (this.chunks.length === 0) return;
+    this.stream.write(this.chunks.join(""));
+    this.chunks = [];
+    this.size = 0;
+  }
+}
+
+export const stdout = new BufferedWriter(process.stdout);
+export const stderr = new BufferedWriter(process.stderr);
+
+export function stderrIsTty(): boolean {
+  return process.stderr.isTTY === true;
+}

@@ -1,0 +1,421 @@
+// Frame and fiber transitions for the interpreter: entering closures,
+// calling builtins (plain values, Promises that park the task, native
+// callbacks that re-enter Harn), tail calls, returns, generator steps and
+// error unwinding. Each helper leaves the fiber consistent and tells the
+// loop whether to continue, park, or stop.
+
+import { getProperty } from "./access.ts";
+import { display } from "./display.ts";
+import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
+import { link } from "./link.ts";
+import type { RuntimeApi } from "./runtime-api.ts";
+import { Fiber, Frame, ResumeKind, type Task } from "./task.ts";
+import {
+  type BuiltinResult,
+  BuiltinRef,
+  CallRequest,
+  Closure,
+  Dict,
+  GeneratorValue,
+  type ModuleRef,
+  NativeCall,
+  StructValue,
+  TypeValue,
+  type Value,
+} from "./values.ts";
+
+export enum Action {
+  Continue,
+  Park,
+  Done,
+}
+
+const NO_CODE = new Int32Array(0);
+const NO_CONSTS: Value[] = [];
+
+export function makeClosure(frame: Frame, stack: Value[], protoIndex: number): Closure {
+  const proto = frame.proto!.protos[protoIndex]!;
+  const caps = proto.captures;
+  const captured = new Array<Value>(caps.length);
+  for (let i = 0; i < caps.length; i++) captured[i] = stack[frame.base + caps[i]!.from]!;
+  return new Closure(proto, captured, frame.module as ModuleRef);
+}
+
+/** Pushes a frame for `closure`, whose `argc` arguments are at stack[argBase..]. */
+export function enterClosure(
+  rt: RuntimeApi,
+  fiber: Fiber,
+  closure: Closure,
+  argBase: number,
+  argc: number,
+  retSp: number,
+): void {
+  if (fiber.frames.length >= rt.maxFrames) throw new VmError(ErrorKind.StackOverflow, "");
+  const proto = closure.proto;
+  const stack = fiber.stack;
+  const nParams = proto.nParams;
+  const given = argc < nParams ? argc : nParams;
+  let sp = argBase + given;
+  if (proto.hasRest) {
+    const rest = argc > nParams ? stack.slice(argBase + nParams, argBase + argc) : [];
+    while (sp < argBase + nParams) stack[sp++] = null;
+    stack[sp++] = rest;
+  } else {
+    while (sp < argBase + nParams) stack[sp++] = null;
+  }
+  const top = argBase + proto.nLocals;
+  while (sp < top) stack[sp++] = null;
+  const caps = proto.captures;
+  for (let i = 0; i < caps.length; i++) stack[argBase + caps[i]!.slot] = closure.captured[i]!;
+  const linked = link(proto);
+  fiber.frames.push(
+    new Frame(proto, proto.code, linked.k, argBase, closure, closure.module, argc, retSp, null),
+  );
+  fiber.sp = sp;
+}
+
+function createGenerator(
+  rt: RuntimeApi,
+  closure: Closure,
+  stack: Value[],
+  argBase: number,
+  argc: number,
+): Value {
+  const fiber = new Fiber();
+  for (let i = 0; i < argc; i++) fiber.stack[i] = stack[argBase + i]!;
+  enterClosure(rt, fiber, closure, 0, argc, 0);
+  const gen = new GeneratorValue(fiber, closure.proto.isStream);
+  fiber.generator = gen;
+  return gen;
+}
+
+/** Calls `callee` with the `argc` values at stack[argBase..]; the result replaces stack[retSp..]. */
+export function callValueAt(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  callee: Value,
+  argBase: number,
+  argc: number,
+  retSp: number,
+): Action {
+  if (callee instanceof Closure) {
+    if (callee.proto.isGenerator) {
+      const gen = createGenerator(rt, callee, fiber.stack, argBase, argc);
+      fiber.sp = retSp;
+      fiber.stack[fiber.sp++] = gen;
+      return Action.Continue;
+    }
+    enterClosure(rt, fiber, callee, argBase, argc, retSp);
+    return Action.Continue;
+  }
+  if (callee instanceof BuiltinRef) {
+    const args = fiber.stack.slice(argBase, argBase + argc);
+    fiber.sp = retSp;
+    return deliver(rt, task, fiber, callee.fn(args, rt.contextFor(task)));
+  }
+  if (callee instanceof TypeValue) {
+    const args = fiber.stack.slice(argBase, argBase + argc);
+    fiber.sp = retSp;
+    return deliver(rt, task, fiber, rt.callType(callee, args));
+  }
+  throw typeError(`Cannot call ${display(callee)}`);
+}
+
+/** Hands a builtin's result to the fiber: a value, a Promise to park on, or a callback request. */
+export function deliver(rt: RuntimeApi, task: Task, fiber: Fiber, r: BuiltinResult): Action {
+  if (r instanceof Promise) {
+    task.continuation = { kind: "push" };
+    task.waitingOn = r;
+    return Action.Park;
+  }
+  if (r instanceof NativeCall) {
+    const caller = fiber.frames[fiber.frames.length - 1]!;
+    const nf = new Frame(null, NO_CODE, NO_CONSTS, fiber.sp, null, caller.module, 0, fiber.sp, r.gen);
+    fiber.frames.push(nf);
+    return driveNative(rt, task, fiber, nf, null, undefined);
+  }
+  if (r instanceof CallRequest) {
+    const at = fiber.sp;
+    for (const a of r.args) fiber.stack[fiber.sp++] = a;
+    return callValueAt(rt, task, fiber, r.callee, at, r.args.length, at);
+  }
+  return deliverValue(rt, task, fiber, r);
+}
+
+/** A finished call's value goes to the native frame waiting for it, or onto the stack. */
+export function deliverValue(rt: RuntimeApi, task: Task, fiber: Fiber, v: Value): Action {
+  const top = fiber.frames[fiber.frames.length - 1];
+  if (top !== undefined && top.native !== null) return driveNative(rt, task, fiber, top, v, undefined);
+  fiber.stack[fiber.sp++] = v;
+  return Action.Continue;
+}
+
+function popNative(fiber: Fiber, nf: Frame): void {
+  fiber.frames.pop();
+  fiber.sp = nf.retSp;
+}
+
+/**
+ * Advances a native builtin's generator with `input` (or throws `error`
+ * into it) until it finishes or asks for a Harn call it cannot make
+ * synchronously.
+ */
+export function driveNative(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  nf: Frame,
+  input: Value,
+  error: unknown,
+): Action {
+  const gen = nf.native!;
+  for (;;) {
+    let res: IteratorResult<CallRequest, Value>;
+    try {
+      res = error !== undefined ? gen.throw(error) : gen.next(input);
+    } catch (e) {
+      popNative(fiber, nf);
+      throw e;
+    }
+    error = undefined;
+    if (res.done) {
+      popNative(fiber, nf);
+      return deliverValue(rt, task, fiber, res.value);
+    }
+    const req = res.value;
+    const callee = req.callee;
+    if (callee instanceof Closure) {
+      const at = fiber.sp;
+      for (const a of req.args) fiber.stack[fiber.sp++] = a;
+      return callValueAt(rt, task, fiber, callee, at, req.args.length, at);
+    }
+    let r: BuiltinResult;
+    try {
+      if (callee instanceof BuiltinRef) r = callee.fn(req.args, rt.contextFor(task));
+      else if (callee instanceof TypeValue) r = rt.callType(callee, req.args);
+      else throw typeError(`Cannot call ${display(callee)}`);
+    } catch (e) {
+      error = e;
+      continue;
+    }
+    if (r instanceof Promise) {
+      task.continuation = { kind: "native", frame: nf };
+      task.waitingOn = r;
+      return Action.Park;
+    }
+    if (r instanceof NativeCall || r instanceof CallRequest) return deliver(rt, task, fiber, r);
+    input = r;
+  }
+}
+
+/** Method call with the receiver at stack[at - 1] and `argc` arguments after it. */
+export function callMethodAt(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  name: string,
+  at: number,
+  argc: number,
+): Action {
+  const stack = fiber.stack;
+  const recv = stack[at - 1]!;
+  if (recv instanceof GeneratorValue && name === "next") {
+    fiber.sp = at - 1;
+    enterGeneratorStep(task, recv, false, 0);
+    return Action.Continue;
+  }
+  if (recv instanceof StructValue) {
+    const method = recv.type.methods.get(name);
+    if (method !== undefined) return callValueAt(rt, task, fiber, method, at - 1, argc + 1, at - 1);
+  }
+  if (recv instanceof TypeValue) {
+    const member = getProperty(recv, name, true);
+    if (member !== null) return callValueAt(rt, task, fiber, member, at, argc, at - 1);
+  }
+  const args = stack.slice(at, at + argc);
+  fiber.sp = at - 1;
+  return deliver(rt, task, fiber, rt.callMethod(recv, name, args, rt.contextFor(task)));
+}
+
+/** `return f(x)`: reuses the current frame when `f` is a Harn function. */
+export function tailCall(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  callee: Value,
+  argc: number,
+  byName: boolean,
+): Action {
+  const src = fiber.sp - argc;
+  if (callee instanceof Closure && !callee.proto.isGenerator) {
+    const frame = fiber.frames.pop()!;
+    const stack = fiber.stack;
+    for (let i = 0; i < argc; i++) stack[frame.base + i] = stack[src + i]!;
+    enterClosure(rt, fiber, callee, frame.base, argc, frame.retSp);
+    return Action.Continue;
+  }
+  return callValueAt(rt, task, fiber, callee, src, argc, byName ? src : src - 1);
+}
+
+/** Return (or yield, from a generator) the value `v` from the top frame. */
+export function finishFrameReturn(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  v: Value,
+  isYield = false,
+): Action {
+  if (isYield) {
+    fiber.sp--;
+    return leaveGenerator(task, fiber, v, false);
+  }
+  const frame = fiber.frames.pop()!;
+  fiber.sp = frame.retSp;
+  if (fiber.frames.length === 0) {
+    if (fiber === task.mainFiber) {
+      task.result = v;
+      return Action.Done;
+    }
+    return leaveGenerator(task, fiber, null, true);
+  }
+  return deliverValue(rt, task, fiber, v);
+}
+
+function finishedGenerator(fiber: Fiber): void {
+  fiber.done = true;
+  if (fiber.generator) fiber.generator.done = true;
+}
+
+/** Switches from a generator fiber back to the fiber that resumed it. */
+function leaveGenerator(task: Task, fiber: Fiber, v: Value, done: boolean): Action {
+  const parent = fiber.parent!;
+  fiber.parent = null;
+  task.fiber = parent;
+  if (done) finishedGenerator(fiber);
+  if (fiber.resumeKind === ResumeKind.NextDict) {
+    parent.stack[parent.sp++] = Dict.of({ value: done ? null : v, done });
+  } else if (done) {
+    parent.frames[parent.frames.length - 1]!.ip = fiber.resumeTarget;
+  } else {
+    parent.stack[parent.sp++] = v;
+  }
+  return Action.Continue;
+}
+
+/** Resumes `gen` for one step (the caller saved its own frame state). */
+export function enterGeneratorStep(task: Task, gen: GeneratorValue, iterate: boolean, target: number): void {
+  const g = gen.fiber as Fiber;
+  const current = task.fiber;
+  if (gen.done || g.done) {
+    if (iterate) current.frames[current.frames.length - 1]!.ip = target;
+    else current.stack[current.sp++] = Dict.of({ value: null, done: true });
+    return;
+  }
+  if (g.parent !== null) throw runtimeError("generator is already running");
+  g.parent = current;
+  g.resumeKind = iterate ? ResumeKind.Iterate : ResumeKind.NextDict;
+  g.resumeTarget = target;
+  if (g.started) g.stack[g.sp++] = null;
+  else g.started = true;
+  task.fiber = g;
+}
+
+/** Interrupts, deadlines and fairness; true when the task should yield its turn. */
+export function checkpoint(rt: RuntimeApi, task: Task): boolean {
+  if (task.interrupt !== null) {
+    const e = task.interrupt;
+    task.interrupt = null;
+    throw e;
+  }
+  if (task.deadlines.length > 0) {
+    const now = Date.now();
+    for (const d of task.deadlines) {
+      if (!d.fired && now >= d.at) {
+        d.fired = true;
+        throw runtimeError("Deadline exceeded");
+      }
+    }
+  }
+  return rt.shouldYield(task);
+}
+
+/** Normalises anything thrown inside the loop and records where it happened. */
+export function raiseAt(rt: RuntimeApi, frame: Frame, e: unknown): VmError {
+  let error: VmError;
+  if (e instanceof VmError) error = e;
+  else if (e instanceof RangeError && /call stack/i.test(e.message))
+    error = new VmError(ErrorKind.StackOverflow, "");
+  else error = rt.hostError(e);
+  if (error.line === 0 && frame.proto !== null) {
+    const at = Math.max(0, frame.ip - 1);
+    error.line = frame.proto.lines[at] ?? 0;
+    error.col = frame.proto.cols[at] ?? 0;
+    error.file = frame.proto.file;
+  }
+  return error;
+}
+
+/**
+ * Unwinds to the nearest handler (in this fiber, then in the fibers that
+ * resumed it). Returns false when the error escapes the task.
+ */
+export function unwind(rt: RuntimeApi, task: Task, error: VmError): boolean {
+  let fiber = task.fiber;
+  for (;;) {
+    const frames = fiber.frames;
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (f.native !== null) {
+        frames.pop();
+        fiber.sp = f.retSp;
+        try {
+          f.native.return(null);
+        } catch {
+          // the native builtin's own cleanup failed; the original error wins
+        }
+        continue;
+      }
+      const hs = f.handlers;
+      if (hs !== null && hs.length > 0) {
+        const h = hs.pop()!;
+        fiber.sp = h.sp;
+        fiber.stack[fiber.sp++] = error as unknown as Value;
+        f.ip = h.target;
+        task.fiber = fiber;
+        return true;
+      }
+      frames.pop();
+      fiber.sp = f.retSp;
+    }
+    if (fiber === task.mainFiber || fiber.parent === null) {
+      task.error = error;
+      task.fiber = fiber;
+      return false;
+    }
+    finishedGenerator(fiber);
+    const parent = fiber.parent;
+    fiber.parent = null;
+    fiber = parent;
+    task.fiber = fiber;
+  }
+}
+
+/** Delivers a settled Promise to a parked task (called inside the loop's try). */
+export function resumeDelivery(rt: RuntimeApi, task: Task): Action {
+  const c = task.continuation!;
+  task.continuation = null;
+  const fiber = task.fiber;
+  if (task.hasResumeError) {
+    task.hasResumeError = false;
+    const e = task.resumeError;
+    task.resumeError = undefined;
+    if (c.kind === "native") return driveNative(rt, task, fiber, c.frame, null, e);
+    throw e;
+  }
+  const v = task.resumeValue;
+  task.resumeValue = null;
+  if (c.kind === "native") return driveNative(rt, task, fiber, c.frame, v, undefined);
+  if (c.kind === "push") return deliverValue(rt, task, fiber, v);
+  return Action.Continue;
+}

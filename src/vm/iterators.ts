@@ -1,0 +1,87 @@
+// What a `for` loop walks: lists, dict entries (as `{key, value}` in key
+// order), sets, ranges, strings (code points), lazy iterators and
+// generators. Generators run Harn code, so the interpreter drives those
+// itself (`GeneratorLoop`); every other source is a plain `next()`.
+
+import { typeName } from "./display.ts";
+import { typeError } from "./errors.ts";
+import { Dict, type GeneratorValue, Tag, type Value } from "./values.ts";
+
+export interface LoopSource {
+  /** The next value, or undefined when exhausted. */
+  next(): Value | undefined;
+}
+
+class ArrayLoop implements LoopSource {
+  private i = 0;
+  constructor(private readonly items: readonly Value[]) {}
+  next(): Value | undefined {
+    return this.i < this.items.length ? this.items[this.i++]! : undefined;
+  }
+}
+
+class RangeLoop implements LoopSource {
+  private cur: number;
+  private readonly last: number;
+  constructor(start: number, end: number, inclusive: boolean) {
+    this.cur = start;
+    this.last = inclusive ? end : end - 1;
+  }
+  next(): Value | undefined {
+    return this.cur <= this.last ? this.cur++ : undefined;
+  }
+}
+
+class JsIteratorLoop implements LoopSource {
+  constructor(private readonly it: Iterator<Value>) {}
+  next(): Value | undefined {
+    const r = this.it.next();
+    return r.done ? undefined : r.value;
+  }
+}
+
+/** A generator being iterated; the interpreter resumes its fiber per step. */
+export class GeneratorLoop {
+  constructor(readonly gen: GeneratorValue) {}
+}
+
+export function dictEntries(d: Dict): Dict[] {
+  return d.keys().map((key) => Dict.of({ key, value: d.map.get(key)! }));
+}
+
+export function loopSource(v: Value): LoopSource | GeneratorLoop {
+  if (Array.isArray(v)) return new ArrayLoop(v);
+  if (typeof v === "string") return new ArrayLoop(Array.from(v));
+  if (v !== null && typeof v === "object") {
+    switch (v.tag) {
+      case Tag.Dict:
+        return new ArrayLoop(dictEntries(v));
+      case Tag.Set:
+        return new ArrayLoop(v.items);
+      case Tag.Range:
+        return new RangeLoop(v.start, v.end, v.inclusive);
+      case Tag.Iter: {
+        const it = v;
+        return {
+          next(): Value | undefined {
+            if (it.exhausted) return undefined;
+            const r = it.source.next();
+            if (r.done) {
+              it.exhausted = true;
+              return undefined;
+            }
+            return r.value;
+          },
+        };
+      }
+      case Tag.Generator:
+        return new GeneratorLoop(v);
+      default:
+        break;
+    }
+  }
+  if (v !== null && typeof v === "object" && Symbol.iterator in v) {
+    return new JsIteratorLoop((v as unknown as Iterable<Value>)[Symbol.iterator]());
+  }
+  throw typeError(`cannot iterate over ${typeName(v)}`);
+}

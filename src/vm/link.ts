@@ -1,0 +1,40 @@
+// Links a compiled prototype for execution: materialises its constant pool
+// into runtime values once, and gives it per-call-site caches for names
+// resolved at run time (builtins and imports never change once loaded).
+
+import type { Constant, FnProto } from "../bytecode/proto.ts";
+import { Duration, HFloat, type Value } from "./values.ts";
+
+export interface LinkedProto {
+  readonly k: Value[];
+  /** Resolved callee / value per code index of CallName/GetName sites. */
+  readonly sites: (Value | undefined)[];
+}
+
+function materialize(c: Constant): Value {
+  switch (c.k) {
+    case "int":
+      return c.v;
+    case "float":
+      return new HFloat(c.v);
+    case "str":
+      return c.v;
+    case "duration":
+      return new Duration(c.v);
+    case "strs":
+      return [...c.v];
+    case "decl":
+    case "type":
+      // Declarations and type annotations are read by intrinsics, not printed.
+      return c.v as unknown as Value;
+  }
+}
+
+export function link(proto: FnProto): LinkedProto {
+  let rt = proto.runtime as LinkedProto | undefined;
+  if (rt === undefined) {
+    rt = { k: proto.consts.map(materialize), sites: [] };
+    proto.runtime = rt;
+  }
+  return rt;
+}

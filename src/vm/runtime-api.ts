@@ -1,0 +1,30 @@
+// The services the interpreter loop needs from its VM, as an interface so
+// the loop does not depend on the VM class (which owns modules, builtins
+// and the scheduler).
+
+import type { FrameModule, Task } from "./task.ts";
+import type { VmError } from "./errors.ts";
+import type { BuiltinContext, BuiltinResult, TypeValue, Value } from "./values.ts";
+
+export interface RuntimeApi {
+  /** Value of a name that is not a local or a module global (imports, builtins, host globals). */
+  resolveName(module: FrameModule, name: string): Value;
+  /** Callee for a call by name; throws "Undefined builtin" when unknown. */
+  resolveCallee(module: FrameModule, name: string): Value;
+  /** Assignment to a name that is not a local or module global. */
+  assignName(module: FrameModule, name: string, value: Value): void;
+  /** Built-in methods of values (list.map, str.split, ...). */
+  callMethod(receiver: Value, name: string, args: Value[], ctx: BuiltinContext): BuiltinResult;
+  /** Calling a struct type (`Point({x: 1})`) or another declared type. */
+  callType(type: TypeValue, args: Value[]): BuiltinResult;
+  /** Wraps an exception thrown by host code into a Harn error. */
+  hostError(e: unknown): VmError;
+  /** The context object builtins receive for `task`. */
+  contextFor(task: Task): BuiltinContext;
+  /** Name of a module global slot (for "Undefined variable" errors). */
+  globalName(module: FrameModule, index: number): string;
+  /** True when the running task should give other tasks / the event loop a turn. */
+  shouldYield(task: Task): boolean;
+  /** Hard cap on frames per fiber (deep non-tail recursion). */
+  readonly maxFrames: number;
+}

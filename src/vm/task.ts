@@ -1,0 +1,124 @@
+// Tasks, fibers and frames. A Task is a green thread with its own ambient
+// context; its code runs on fibers (the task's main fiber plus one per
+// generator it drives), and each fiber keeps its frames and operand stack
+// on the heap, so deep Harn recursion never grows the JS stack and a task
+// can park on a Promise between any two instructions.
+
+import type { FnProto } from "../bytecode/proto.ts";
+import type { VmError } from "./errors.ts";
+import type { CallRequest, Closure, GeneratorValue, Value } from "./values.ts";
+
+/** An open `try` region: where to jump and how deep the stack was. */
+export interface Handler {
+  readonly target: number;
+  readonly sp: number;
+}
+
+/** Module state a frame runs against (the VM's module instance). */
+export interface FrameModule {
+  readonly globals: Value[];
+  readonly file: string;
+}
+
+export class Frame {
+  ip = 0;
+  handlers: Handler[] | null = null;
+
+  constructor(
+    readonly proto: FnProto | null,
+    readonly code: Int32Array,
+    /** Linked constants of `proto`. */
+    readonly k: Value[],
+    /** Stack index of local slot 0. */
+    readonly base: number,
+    readonly closure: Closure | null,
+    readonly module: FrameModule,
+    /** Arguments the caller passed (default parameters fill the rest). */
+    readonly argc: number,
+    /** Stack height to restore when the frame returns. */
+    readonly retSp: number,
+    /** Set for builtins that call back into Harn (`list.map(f)`). */
+    readonly native: Generator<CallRequest, Value, Value> | null,
+  ) {}
+}
+
+export enum ResumeKind {
+  /** `gen.next()`: deliver `{value, done}` dicts. */
+  NextDict,
+  /** A for-loop: deliver the value, or jump to `resumeTarget` when done. */
+  Iterate,
+}
+
+export class Fiber {
+  readonly frames: Frame[] = [];
+  readonly stack: Value[] = [];
+  sp = 0;
+  /** The fiber that resumed this one (generators), or null for a task's main fiber. */
+  parent: Fiber | null = null;
+  resumeKind = ResumeKind.NextDict;
+  resumeTarget = 0;
+  started = false;
+  done = false;
+  /** The generator value this fiber runs, if any. */
+  generator: GeneratorValue | null = null;
+}
+
+export enum TaskState {
+  Ready,
+  Running,
+  Parked,
+  Done,
+}
+
+/**
+ * The ambient scope of a task (DESIGN §4). The VM only needs to derive
+ * children; the runtime layer supplies the implementation.
+ */
+export interface AmbientContext {
+  /** Copy for an inline subtask (parallel bodies): everything is inherited. */
+  forInlineSubtask(): AmbientContext;
+  /** Copy for a spawned worker: the inherited set only. */
+  forSpawnedWorker(): AmbientContext;
+}
+
+/** What a parked task does with the settled value of the Promise it waits on. */
+export type Continuation =
+  | { readonly kind: "push" }
+  | { readonly kind: "native"; readonly frame: Frame }
+  | { readonly kind: "discard" };
+
+export class Task {
+  state = TaskState.Ready;
+  fiber: Fiber;
+  readonly mainFiber: Fiber;
+  result: Value = null;
+  error: VmError | null = null;
+  /** Set while parked: how to deliver the awaited result. */
+  continuation: Continuation | null = null;
+  /** Incremented per park, so a stale settlement cannot resume a later park. */
+  parkCount = 0;
+  /** The Promise a parked task waits on. */
+  waitingOn: Promise<Value> | null = null;
+  /** A settled promise's outcome waiting to be delivered on resume. */
+  resumeValue: Value = null;
+  resumeError: unknown = undefined;
+  hasResumeError = false;
+  /** Raised at the next checkpoint (cancellation, deadline). */
+  interrupt: VmError | null = null;
+  cancelled = false;
+  /** Absolute times (ms since epoch) of open `deadline` scopes, innermost last. */
+  readonly deadlines: { at: number; id: number; fired: boolean }[] = [];
+  readonly onDone: ((t: Task) => void)[] = [];
+  /** Child tasks spawned by this task, cancelled when it finishes. */
+  readonly children = new Set<Task>();
+  parent: Task | null = null;
+
+  constructor(
+    readonly id: number,
+    public ctx: AmbientContext,
+    readonly name: string,
+  ) {
+    this.mainFiber = new Fiber();
+    this.fiber = this.mainFiber;
+  }
+}
