@@ -19,11 +19,11 @@ export interface CompileOutput {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Parse and compile one file's source. */
-export function compileSource(source: string, file: string, library = false): CompileOutput {
+/** Parse and compile one file's source (`entry` picks a pipeline other than the default). */
+export function compileSource(source: string, file: string, library = false, entry?: string): CompileOutput {
   const parsed = parse(source);
   if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
-  return compileModule(parsed.program, file, { library });
+  return compileModule(parsed.program, file, entry === undefined ? { library } : { library, entry });
 }
 
 export interface VmSetup {
@@ -82,8 +82,13 @@ export type RunOutcome =
   | { readonly kind: "ok"; readonly value: import("./vm/values.ts").Value };
 
 /** Compile and run a program given its source. */
-export async function runSource(source: string, file: string, setup: VmSetup = {}): Promise<RunOutcome> {
-  const compiled = compileSource(source, file);
+export async function runSource(
+  source: string,
+  file: string,
+  setup: VmSetup = {},
+  entry?: string,
+): Promise<RunOutcome> {
+  const compiled = compileSource(source, file, false, entry);
   if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const vm = createVm(setup);
   const result = await vm.run(compiled.module);

@@ -3,6 +3,7 @@
 // exit code 2.
 
 import { argv, stdout } from "../host/node-process.ts";
+import { benchCommand } from "./bench-cmd.ts";
 import { checkCommand } from "./check.ts";
 import { parseCommand } from "./parse-cmd.ts";
 import { runCommand } from "./run.ts";
@@ -34,6 +35,8 @@ async function main(args: string[]): Promise<void> {
       return checkCommand(rest);
     case "test":
       return testCommand(rest);
+    case "bench":
+      return benchCommand(rest);
     default:
       usageError(`unknown command '${command}' (see harn --help)`);
   }

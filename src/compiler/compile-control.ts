@@ -126,12 +126,12 @@ export abstract class ControlCompiler extends ExprCompiler {
     for (const arm of node.arms) {
       this.fn.pushScope();
       const fails: number[] = [];
-      const bodyStart = this.compilePatternTest(arm.pattern, subject, fails);
+      const matched = this.compilePatternTest(arm.pattern, subject, fails);
+      for (const p of matched) this.patch(p);
       if (arm.guard) {
         this.compileExpr(arm.guard);
         fails.push(this.emitJump(Op.JumpIfFalse));
       }
-      for (const p of bodyStart) this.patch(p);
       this.compileBody(arm.body, want);
       this.fn.popScope();
       ends.push(this.emitJump(Op.Jump));
@@ -144,8 +144,8 @@ export abstract class ControlCompiler extends ExprCompiler {
 
   /**
    * Emits the test for one match pattern against local `subject`. Failed
-   * tests add jumps to `fails`; returns jumps that go straight to the body
-   * (or-patterns), which the caller patches once the guard is placed.
+   * tests add jumps to `fails`; returns the jumps of or-pattern hits, which
+   * the caller points at the code right after the test (guard, then body).
    */
   private compilePatternTest(pattern: Node, subject: number, fails: number[]): number[] {
     switch (pattern.kind) {

@@ -21,6 +21,8 @@ export interface CompileResult {
 export interface CompileOptions {
   /** An imported module: its pipelines are declared but not run. */
   readonly library?: boolean;
+  /** Run this pipeline instead of the default entry (test runners). */
+  readonly entry?: string;
 }
 
 /** Compile a parsed file. `file` is used for error locations and module identity. */
@@ -30,7 +32,7 @@ export function compileModule(
   options: CompileOptions = {},
 ): CompileResult {
   try {
-    return { module: new ModuleCompiler(file, options.library === true).compile(program), diagnostics: [] };
+    return { module: new ModuleCompiler(file, options).compile(program), diagnostics: [] };
   } catch (e) {
     if (e instanceof CompileError) return { diagnostics: [e.diagnostic] };
     throw e;
@@ -50,11 +52,14 @@ function findPipeline(program: readonly Node[], name?: string): PipelineNode | u
 const TYPE_DECLS = new Set<Node["kind"]>(["StructDecl", "EnumDecl", "InterfaceDecl", "TypeDecl"]);
 
 class ModuleCompiler extends StatementCompiler {
+  private readonly library: boolean;
+
   constructor(
     file: string,
-    private readonly library: boolean,
+    private readonly options: CompileOptions,
   ) {
     super(file);
+    this.library = options.library === true;
   }
 
   compile(program: readonly Node[]): CompiledModule {
@@ -62,7 +67,16 @@ class ModuleCompiler extends StatementCompiler {
     const decls = program.map((n) => peelAttributes(n).decl);
     const imports = this.collectImports(program);
     this.predeclareGlobals(decls);
-    const entry = findPipeline(program, "default") ?? findPipeline(program);
+    const entry =
+      this.options.entry !== undefined
+        ? findPipeline(program, this.options.entry)
+        : (findPipeline(program, "default") ?? findPipeline(program));
+    if (this.options.entry !== undefined && !entry) {
+      this.fail(
+        `no pipeline named '${this.options.entry}'`,
+        program[0]?.span ?? { start: 0, end: 0, line: 1, col: 1, endLine: 1 },
+      );
+    }
     // Types, then impls, then functions: a function body may name a type.
     for (const d of decls) if (TYPE_DECLS.has(d.kind)) this.compileDeclaration(d);
     for (const d of decls) if (d.kind === "ImplBlock") this.compileDeclaration(d);
