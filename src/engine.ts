@@ -33,6 +33,8 @@ export interface VmSetup {
   readonly argv?: readonly string[];
   /** Provides `std/...` and other non-file imports; return undefined to fall back to files. */
   readonly builtinModule?: (spec: string) => string | undefined;
+  /** Aborting cancels every task of the run (timeouts). */
+  readonly signal?: AbortSignal;
 }
 
 /** Resolves `import "path"` relative to the importing file, with an implied `.harn`. */
@@ -91,7 +93,10 @@ export async function runSource(
   const compiled = compileSource(source, file, false, entry);
   if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const vm = createVm(setup);
+  const onAbort = (): void => vm.cancelAll();
+  setup.signal?.addEventListener("abort", onAbort, { once: true });
   const result = await vm.run(compiled.module);
+  setup.signal?.removeEventListener("abort", onAbort);
   if (result.error) return { kind: "error", error: result.error };
   return { kind: "ok", value: result.value };
 }

@@ -76,6 +76,8 @@ export class Vm implements RuntimeApi {
   readonly maxFrames: number;
   readonly scheduler: Scheduler;
   private readonly modules = new Map<string, ModuleInstance>();
+  /** Tasks that have not finished yet. */
+  readonly liveTasks = new Set<Task>();
   private readonly contexts = new WeakMap<Task, BuiltinContext>();
   private nextTaskId = 0;
   private readonly output: (text: string) => void;
@@ -255,6 +257,7 @@ export class Vm implements RuntimeApi {
   /** A new task that will run `closure` with `args` (not yet scheduled). */
   createTask(closure: Closure, args: Value[], ctx: AmbientContext, name: string, parent: Task | null): Task {
     const task = new Task(this.nextTaskId++, ctx, name);
+    this.liveTasks.add(task);
     task.parent = parent;
     parent?.children.add(task);
     const fiber = task.mainFiber;
@@ -274,9 +277,15 @@ export class Vm implements RuntimeApi {
 
   private finished(task: Task): void {
     task.state = TaskState.Done;
+    this.liveTasks.delete(task);
     for (const child of task.children) if (child.state !== TaskState.Done) this.cancelTask(child);
     task.parent?.children.delete(task);
     for (const cb of task.onDone.splice(0)) cb(task);
+  }
+
+  /** Cancels every unfinished task (host shutdown, test timeouts). */
+  cancelAll(): void {
+    for (const task of [...this.liveTasks]) this.cancelTask(task);
   }
 
   /** Cancels a task: it stops at its next checkpoint or wakes from its wait with an error. */
