@@ -6,7 +6,9 @@ import type { CompiledModule } from "./bytecode/proto.ts";
 import { compileModule } from "./compiler/compile-module.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { fileExists, paths, readText } from "./host/node-fs.ts";
+import { nodeStdlibHost } from "./host/stdlib-host.ts";
 import { TaskContext } from "./runtime/task-context.ts";
+import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerStdlib } from "./stdlib/index.ts";
 import { parse } from "./syntax/parser.ts";
 import { display } from "./vm/display.ts";
@@ -33,6 +35,8 @@ export interface VmSetup {
   readonly argv?: readonly string[];
   /** Provides `std/...` and other non-file imports; return undefined to fall back to files. */
   readonly builtinModule?: (spec: string) => string | undefined;
+  /** Files, environment and clock for the standard library (default: this Node process). */
+  readonly host?: StdlibHost;
   /** Aborting cancels every task of the run (timeouts). */
   readonly signal?: AbortSignal;
 }
@@ -73,7 +77,7 @@ export function createVm(setup: VmSetup = {}): Vm {
     ...(setup.errorOutput && { errorOutput: setup.errorOutput }),
   });
   registerIntrinsics(vm);
-  registerStdlib(vm);
+  registerStdlib(vm, setup.host ?? nodeStdlibHost);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }
