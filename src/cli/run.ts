@@ -41,6 +41,8 @@ export async function runCommand(args: string[]): Promise<void> {
       stderr.write(renderDiagnostics(compiled.diagnostics, file, source));
       setExitCode(1);
     } else stdout.write(`${disassemble(compiled.module.main)}\n`);
+    stdout.flush();
+    stderr.flush();
     return;
   }
   const outcome = await runSource(source, file, {

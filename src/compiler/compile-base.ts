@@ -35,6 +35,8 @@ export abstract class CompilerBase {
   protected fn: FnState;
   protected readonly globals = new Map<string, GlobalVar>();
   protected readonly globalNames: string[] = [];
+  /** True while compiling the entry pipeline's body (module code, but function-like). */
+  protected inPipelineBody = false;
   /** Enum type names known at compile time (for `Enum.Variant(x)` patterns). */
   protected readonly enumNames = new Set<string>(["Result"]);
 

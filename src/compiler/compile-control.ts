@@ -192,9 +192,7 @@ export abstract class ControlCompiler extends ExprCompiler {
   }
 
   private isEnumRef(node: Node): node is NodeOf<"Ident"> {
-    return (
-      node.kind === "Ident" && this.enumNames.has(node.name) && this.fn.lookupLocal(node.name) === undefined
-    );
+    return node.kind === "Ident" && this.enumNames.has(node.name);
   }
 
   private compileVariantPattern(pattern: NodeOf<"MethodCall">, subject: number, fails: number[]): void {
@@ -530,7 +528,9 @@ export abstract class ControlCompiler extends ExprCompiler {
       ends.push(this.emitJump(Op.Jump));
       this.patch(skip);
     };
-    node.cases.forEach((c, i) => branch(i, c.variable, c.body));
+    node.cases.forEach((c, i) => {
+      branch(i, c.variable, c.body);
+    });
     if (node.timeout) branch(-1, undefined, node.timeout.body);
     if (node.defaultBody) branch(-2, undefined, node.defaultBody);
     if (want) this.emit(Op.Nil);

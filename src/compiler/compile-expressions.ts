@@ -137,7 +137,8 @@ export abstract class ExprCompiler extends CompilerBase {
         this.emit(Op.TryUnwrap);
         return;
       case "TryStar":
-        if (this.fn.isModuleMain) this.fail("try* requires an enclosing function", node.span);
+        if (this.fn.isModuleMain && !this.inPipelineBody)
+          this.fail("try* requires an enclosing function", node.span);
         this.compileExpr(node.operand);
         return;
       case "Spread":

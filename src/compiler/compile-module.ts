@@ -155,7 +155,9 @@ class ModuleCompiler extends StatementCompiler {
     }
     const body = [...ancestorBodies(program, entry, new Set()), ...entry.body];
     this.at(entry);
+    this.inPipelineBody = true;
     this.compileBlockValue(body);
+    this.inPipelineBody = false;
     this.fn.popScope();
     this.emit(Op.Return);
   }

@@ -54,7 +54,7 @@ export function enterClosure(
   const proto = closure.proto;
   const stack = fiber.stack;
   const nParams = proto.nParams;
-  const given = argc < nParams ? argc : nParams;
+  const given = Math.min(argc, nParams);
   let sp = argBase + given;
   if (proto.hasRest) {
     const rest = argc > nParams ? stack.slice(argBase + nParams, argBase + argc) : [];
@@ -360,7 +360,7 @@ export function raiseAt(rt: RuntimeApi, frame: Frame, e: unknown): VmError {
  * Unwinds to the nearest handler (in this fiber, then in the fibers that
  * resumed it). Returns false when the error escapes the task.
  */
-export function unwind(rt: RuntimeApi, task: Task, error: VmError): boolean {
+export function unwind(task: Task, error: VmError): boolean {
   let fiber = task.fiber;
   for (;;) {
     const frames = fiber.frames;

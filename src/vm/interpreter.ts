@@ -622,7 +622,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
       frame.ip = ip;
       fiber.sp = sp;
       const error = raiseAt(rt, frame, e);
-      if (!unwind(rt, task, error)) return Exit.Done;
+      if (!unwind(task, error)) return Exit.Done;
     }
   }
 }

@@ -28,7 +28,18 @@ function catchMatches(error: VmError, type: TypeExpr): boolean {
 
 let nextDeadlineId = 0;
 
+/** The built-in `Result` enum (`Result.Ok(v)`, `Result.Err(e)`, and `Ok`/`Err`). */
+const RESULT_TYPE = new TypeValue({
+  kind: "enum",
+  name: "Result",
+  variants: [
+    { name: "Ok", fields: ["value"] },
+    { name: "Err", fields: ["error"] },
+  ],
+});
+
 export function registerIntrinsics(vm: Vm): void {
+  vm.globals.set("Result", RESULT_TYPE);
   vm.registerBuiltin("__declare_type", (args) => new TypeValue(args[0] as unknown as TypeDeclInfo));
 
   vm.registerBuiltin("__declare_impl", (args) => {

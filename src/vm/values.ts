@@ -211,7 +211,7 @@ export class RangeValue {
   ) {}
   get length(): number {
     const n = this.inclusive ? this.end - this.start + 1 : this.end - this.start;
-    return n > 0 ? n : 0;
+    return Math.max(n, 0);
   }
 }
 
