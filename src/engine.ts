@@ -7,6 +7,7 @@ import { compileModule } from "./compiler/compile-module.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { fileExists, paths, readText } from "./host/node-fs.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
+import { registerConcurrency } from "./runtime/concurrency/index.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerStdlib } from "./stdlib/index.ts";
@@ -77,6 +78,7 @@ export function createVm(setup: VmSetup = {}): Vm {
     ...(setup.errorOutput && { errorOutput: setup.errorOutput }),
   });
   registerIntrinsics(vm);
+  registerConcurrency(vm);
   registerStdlib(vm, setup.host ?? nodeStdlibHost);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;

@@ -7,6 +7,7 @@
 import { getProperty } from "./access.ts";
 import { display } from "./display.ts";
 import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
+import { LOOP_DONE } from "./iterators.ts";
 import { link } from "./link.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { Fiber, Frame, ResumeKind, type Task } from "./task.ts";
@@ -417,5 +418,9 @@ export function resumeDelivery(rt: RuntimeApi, task: Task): Action {
   task.resumeValue = null;
   if (c.kind === "native") return driveNative(rt, task, fiber, c.frame, v, undefined);
   if (c.kind === "push") return deliverValue(rt, task, fiber, v);
+  if (c.kind === "iterate") {
+    if ((v as unknown) === LOOP_DONE) fiber.frames[fiber.frames.length - 1]!.ip = c.target;
+    else fiber.stack[fiber.sp++] = v;
+  }
   return Action.Continue;
 }

@@ -57,6 +57,11 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
     let ip = frame.ip;
     let sp = fiber.sp;
     try {
+      if (task.interrupt !== null) {
+        const e = task.interrupt;
+        task.interrupt = null;
+        throw e;
+      }
       if (task.continuation !== null) {
         const a = resumeDelivery(rt, task);
         if (a !== Action.Continue) return a === Action.Park ? Exit.Parked : Exit.Done;
@@ -542,7 +547,14 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             }
             const v = src.next();
             if (v === undefined) ip = code[ip]!;
-            else {
+            else if (v instanceof Promise) {
+              const target = code[ip++]!;
+              frame.ip = ip;
+              fiber.sp = sp;
+              task.continuation = { kind: "iterate", target };
+              task.waitingOn = v as Promise<Value>;
+              return Exit.Parked;
+            } else {
               ip++;
               stack[sp++] = v;
             }

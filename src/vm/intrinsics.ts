@@ -85,12 +85,6 @@ export function registerIntrinsics(vm: Vm): void {
     return null;
   });
 
-  // Tasks are cooperative and run on one thread, so a mutex body cannot be
-  // interleaved except at suspension points; the lock itself lives in the
-  // concurrency runtime when it is installed.
-  vm.registerBuiltin("__mutex_enter", () => null);
-  vm.registerBuiltin("__mutex_exit", () => null);
-
   for (const name of [
     "__spawn",
     "__parallel",

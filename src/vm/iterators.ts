@@ -8,9 +8,16 @@ import { typeError } from "./errors.ts";
 import { Dict, type GeneratorValue, Tag, type Value } from "./values.ts";
 
 export interface LoopSource {
-  /** The next value, or undefined when exhausted. */
-  next(): Value | undefined;
+  /**
+   * The next value, or undefined when exhausted. A source fed by other
+   * tasks (a channel) may return a Promise of the next value; the loop's
+   * task parks until it settles (`LOOP_DONE` ends the loop).
+   */
+  next(): Value | undefined | Promise<Value | typeof LOOP_DONE>;
 }
+
+/** What an asynchronous loop source resolves to when it is exhausted. */
+export const LOOP_DONE: unique symbol = Symbol("loop-done");
 
 class ArrayLoop implements LoopSource {
   private i = 0;
@@ -76,6 +83,9 @@ export function loopSource(v: Value): LoopSource | GeneratorLoop {
       }
       case Tag.Generator:
         return new GeneratorLoop(v);
+      case Tag.Handle:
+        if (v.iterate) return v.iterate();
+        break;
       default:
         break;
     }

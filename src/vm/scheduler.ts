@@ -79,9 +79,19 @@ export class Scheduler {
     }
   }
 
+  /** The task whose code is executing right now (builtins run inside it). */
+  current: Task | null = null;
+
   private runOne(task: Task): void {
     task.state = TaskState.Running;
-    const exit = this.exec(task);
+    const previous = this.current;
+    this.current = task;
+    let exit: Exit;
+    try {
+      exit = this.exec(task);
+    } finally {
+      this.current = previous;
+    }
     switch (exit) {
       case Exit.Done:
         task.state = TaskState.Done;

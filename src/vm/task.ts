@@ -84,11 +84,37 @@ export interface AmbientContext {
 /** What a parked task does with the settled value of the Promise it waits on. */
 export type Continuation =
   | { readonly kind: "push" }
+  /** A for-loop step from an asynchronous source: push the value, or jump to `target` when done. */
+  | { readonly kind: "iterate"; readonly target: number }
   | { readonly kind: "native"; readonly frame: Frame }
   | { readonly kind: "discard" };
 
+/** A task's logical identity (`runtime_context()` fields). */
+export interface TaskIdentity {
+  readonly id: string;
+  readonly name: string;
+  readonly parentId: string | null;
+  readonly rootId: string;
+  readonly groupId: string | null;
+}
+
 export class Task {
   state = TaskState.Ready;
+  /** Logical identity; ids are derived deterministically from the parent's. */
+  identity: TaskIdentity = {
+    id: "task_root",
+    name: "root",
+    parentId: null,
+    rootId: "task_root",
+    groupId: null,
+  };
+  /** Counts `spawn`s and `parallel` groups this task created, for deterministic child ids. */
+  spawnCounter = 0;
+  groupCounter = 0;
+  /** Output of a child task, handed to its parent when joined; null writes straight to the VM sink. */
+  output: string[] | null = null;
+  /** Set by `cancel_graceful`: the task should wind down (`is_cancelled()`). */
+  cancelRequested = false;
   fiber: Fiber;
   readonly mainFiber: Fiber;
   result: Value = null;

@@ -5,6 +5,7 @@
 // interpreter and `display()` dispatch with one switch.
 
 import type { FnProto, TypeDeclInfo } from "../bytecode/proto.ts";
+import type { LoopSource } from "./iterators.ts";
 import type { Int } from "./numbers.ts";
 import type { Task } from "./task.ts";
 import type { Vm } from "./vm.ts";
@@ -254,6 +255,8 @@ export class HandleValue {
     /** What `display()` prints, e.g. `<task:3>`. */
     readonly label: () => string,
     readonly payload: unknown,
+    /** How `for x in handle` walks it, for iterable handles (channels). */
+    readonly iterate?: () => LoopSource,
   ) {}
 }
 

@@ -108,8 +108,21 @@ export class Vm implements RuntimeApi {
     table.set(name, fn);
   }
 
+  /** Program output from the running task (a child task's output is buffered until it is joined). */
   write(text: string): void {
-    this.output(text);
+    const task = this.scheduler.current;
+    if (task !== null && task.output !== null) task.output.push(text);
+    else this.output(text);
+  }
+
+  /** Appends a finished child's buffered output to the output of `into`, the task joining it. */
+  adoptOutput(child: Task, into: Task): void {
+    const buffered = child.output;
+    if (buffered === null || buffered.length === 0) return;
+    child.output = [];
+    const text = buffered.join("");
+    if (into.output !== null) into.output.push(text);
+    else this.output(text);
   }
 
   writeError(text: string): void {
