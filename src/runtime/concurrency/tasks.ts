@@ -1,13 +1,12 @@
 // Task primitives: `spawn { }` / await / cancel / cancel_graceful /
-// is_cancelled, the `parallel` forms with `max_concurrent`, and `sleep`.
-// Children are inline subtasks (DESIGN §4): they get a copy of the parent's
-// ambient context, buffer their own output, and hand it to whoever joins
-// them, so output order is deterministic (index order for `parallel`).
+// is_cancelled, the `parallel` forms with `max_concurrent`, parallel_race
+// and `sleep`. Children are inline subtasks (DESIGN §4): they get a copy of
+// the parent's ambient context and buffer their own output until joined,
+// so output order is deterministic (index order for `parallel`).
 
 import { display, typeName } from "../../vm/display.ts";
-import { categorized, runtimeError, typeError, type VmError } from "../../vm/errors.ts";
+import { typeError, type VmError } from "../../vm/errors.ts";
 import type { Task } from "../../vm/task.ts";
-import { TaskState } from "../../vm/task.ts";
 import {
   type BuiltinContext,
   Closure,
@@ -21,6 +20,8 @@ import {
   type Value,
 } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
+import { joinTask, runCapped, startChild } from "./children.ts";
+import { parallelRace, parallelStream, streamNext, type TaskStream } from "./streams.ts";
 
 /** Milliseconds from a duration or number argument. */
 export function millis(v: Value | undefined, what: string): number {
@@ -39,36 +40,6 @@ function handleTask(v: Value | undefined, fn: string): Task | null {
   if (v instanceof HandleValue && v.kind === "task_handle") return v.payload as Task;
   if (v === null || v === undefined) return null;
   throw typeError(`${fn}: expected a task handle, got ${typeName(v)}`);
-}
-
-/** Starts `closure(args)` as a child of `parent` with a deterministic identity. */
-export function startChild(
-  vm: Vm,
-  parent: Task,
-  closure: Closure,
-  args: Value[],
-  name: string,
-  id: string,
-  groupId: string | null,
-): Task {
-  const child = vm.createTask(closure, args, parent.ctx.forInlineSubtask(), name, parent);
-  child.identity = { id, name, parentId: parent.identity.id, rootId: parent.identity.rootId, groupId };
-  child.output = [];
-  vm.scheduler.enqueue(child);
-  return child;
-}
-
-/** Waits for `child` and hands its output to `into`; resolves to its result. */
-export function joinTask(vm: Vm, child: Task, into: Task): Promise<Value> {
-  return new Promise((resolve, reject) => {
-    const done = (t: Task): void => {
-      vm.adoptOutput(t, into);
-      if (t.error) reject(t.error);
-      else resolve(t.result);
-    };
-    if (child.state === TaskState.Done) done(child);
-    else child.onDone.push(done);
-  });
 }
 
 function sleep(ms: number): Promise<Value> {
@@ -104,43 +75,13 @@ const MODES: Record<string, [name: string, group: string]> = {
   each_stream: ["parallel each", "parallel_each_stream"],
 };
 
-/** Runs one child per item with at most `limit` in flight; settles with every child, in item order. */
-export function runCapped(
-  vm: Vm,
-  parent: Task,
-  closure: Closure,
-  items: Value[],
-  limit: number,
-  name: string,
-  groupKind: string,
-): Promise<Task[]> {
-  const groupId = `${parent.identity.id}:${groupKind}:${++parent.groupCounter}`;
-  const children: Task[] = new Array(items.length);
-  return new Promise((resolve) => {
-    let next = 0;
-    let finished = 0;
-    const launch = (): void => {
-      const i = next++;
-      const child = startChild(vm, parent, closure, [items[i]!], name, `${groupId}:${i}`, groupId);
-      children[i] = child;
-      child.onDone.push(() => {
-        finished++;
-        if (next < items.length) launch();
-        else if (finished === items.length) resolve(children);
-      });
-    };
-    if (items.length === 0) resolve(children);
-    while (next < items.length && next < limit) launch();
-  });
-}
-
 async function parallel(vm: Vm, ctx: BuiltinContext, args: Value[]): Promise<Value> {
   const mode = args[0] as string;
   const closure = args[2];
   if (!(closure instanceof Closure)) throw typeError("parallel body must be a closure");
-  if (mode === "each_stream") throw runtimeError("not implemented: parallel each ... as stream");
   const items = parallelItems(mode, args[1] ?? null);
   const parent = ctx.task;
+  if (mode === "each_stream") return parallelStream(vm, parent, closure, items, cap(args[3] ?? null));
   const [name, group] = MODES[mode] ?? ["parallel", "parallel"];
   const children = await runCapped(vm, parent, closure, items, cap(args[3] ?? null), name, group);
   for (const child of children) vm.adoptOutput(child, parent);
@@ -202,7 +143,13 @@ export function registerTaskBuiltins(vm: Vm): void {
 
   vm.registerBuiltin("sleep", (args) => sleep(millis(args[0] ?? 0, "sleep")));
 
-  vm.registerBuiltin("parallel_race", () => {
-    throw categorized("generic", "not implemented: parallel_race");
+  vm.registerBuiltin("parallel_race", (args, ctx) => {
+    const fn = args[1];
+    if (!(fn instanceof Closure)) throw typeError("parallel_race: second argument must be a function");
+    return parallelRace(vm, ctx.task, fn, parallelItems("each", args[0] ?? null));
   });
+
+  vm.registerMethod("stream", "next", (stream) =>
+    streamNext(vm, (stream as HandleValue).payload as TaskStream),
+  );
 }
