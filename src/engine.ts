@@ -8,6 +8,7 @@ import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { fileExists, paths, readText } from "./host/node-fs.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
 import { registerConcurrency } from "./runtime/concurrency/index.ts";
+import { registerScopedBuiltins } from "./runtime/policy/scoped-builtins.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerStdlib } from "./stdlib/index.ts";
@@ -79,6 +80,7 @@ export function createVm(setup: VmSetup = {}): Vm {
   });
   registerIntrinsics(vm);
   registerConcurrency(vm);
+  registerScopedBuiltins(vm);
   registerStdlib(vm, setup.host ?? nodeStdlibHost);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;

@@ -11,6 +11,14 @@ const SLICE_MS = 20;
 
 export type Defer = (fn: () => void) => void;
 
+/** A Promise a builtin parks on, with a hook that releases its resources if the wait is cut short. */
+export type CancellableWait = Promise<unknown> & { cancel?: () => void };
+
+/** Attaches a cancellation hook to a wait. */
+export function cancellable<T>(promise: Promise<T>, cancel: () => void): Promise<T> {
+  return Object.assign(promise, { cancel });
+}
+
 const defaultDefer: Defer =
   typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
     ? (fn) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(fn)
@@ -32,6 +40,9 @@ export class Scheduler {
   interruptParked(task: Task, error: unknown): void {
     if (task.state !== TaskState.Parked) return;
     task.parkCount++;
+    const cancel = task.cancelWait;
+    task.cancelWait = null;
+    cancel?.();
     task.resumeError = error;
     task.hasResumeError = true;
     this.enqueue(task);
@@ -104,6 +115,7 @@ export class Scheduler {
         task.state = TaskState.Parked;
         const waiting = task.waitingOn!;
         task.waitingOn = null;
+        task.cancelWait = (waiting as CancellableWait).cancel ?? null;
         // A park can be cut short (cancellation, deadline); a late settlement must not resume a later park.
         const park = ++task.parkCount;
         waiting.then(

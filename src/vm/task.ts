@@ -123,6 +123,8 @@ export class Task {
   continuation: Continuation | null = null;
   /** Incremented per park, so a stale settlement cannot resume a later park. */
   parkCount = 0;
+  /** Releases whatever a parked task waits on (timer, queue slot) when it is interrupted. */
+  cancelWait: (() => void) | null = null;
   /** The Promise a parked task waits on. */
   waitingOn: Promise<Value> | null = null;
   /** A settled promise's outcome waiting to be delivered on resume. */

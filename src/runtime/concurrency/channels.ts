@@ -6,6 +6,7 @@
 import { display, typeName } from "../../vm/display.ts";
 import { runtimeError, typeError } from "../../vm/errors.ts";
 import { LOOP_DONE, type LoopSource } from "../../vm/iterators.ts";
+import { cancellable } from "../../vm/scheduler.ts";
 import { HandleValue, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { millis } from "./tasks.ts";
@@ -94,7 +95,15 @@ function receive(ch: Channel): Value | Promise<Value> {
   const v = ch.take();
   if (v === LOOP_DONE) return null;
   if (v !== undefined) return v;
-  return new Promise((resolve) => ch.receivers.push((x) => resolve(x === LOOP_DONE ? null : x)));
+  let receiver: Receiver | undefined;
+  const wait = new Promise<Value>((resolve) => {
+    receiver = (x) => resolve(x === LOOP_DONE ? null : x);
+    ch.receivers.push(receiver);
+  });
+  return cancellable(wait, () => {
+    const i = ch.receivers.indexOf(receiver!);
+    if (i >= 0) ch.receivers.splice(i, 1);
+  });
 }
 
 let nextChannelId = 0;
@@ -112,20 +121,25 @@ function select(chans: Channel[], timeoutMs: number | null, hasDefault: boolean)
   const ready = poll();
   if (ready) return ready;
   if (hasDefault) return [-2, null];
-  return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake = (): void => {};
+  const stop = (): void => {
+    for (const ch of chans) ch.watchers.delete(wake);
+    if (timer) clearTimeout(timer);
+  };
+  const wait = new Promise<Value>((resolve) => {
     const finish = (result: Value[]): void => {
-      for (const ch of chans) ch.watchers.delete(wake);
-      if (timer) clearTimeout(timer);
+      stop();
       resolve(result);
     };
-    const wake = (): void => {
+    wake = (): void => {
       const r = poll();
       if (r) finish(r);
     };
     for (const ch of chans) ch.watchers.add(wake);
     if (timeoutMs !== null) timer = setTimeout(() => finish([-1, null]), timeoutMs);
   });
+  return cancellable(wait, stop);
 }
 
 export function registerChannelBuiltins(vm: Vm): void {

@@ -20,6 +20,7 @@ import {
   type Value,
 } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
+import { cancellable } from "../../vm/scheduler.ts";
 import { joinTask, runCapped, startChild } from "./children.ts";
 import { parallelRace, parallelStream, streamNext, type TaskStream } from "./streams.ts";
 
@@ -43,10 +44,12 @@ function handleTask(v: Value | undefined, fn: string): Task | null {
 }
 
 function sleep(ms: number): Promise<Value> {
-  return new Promise((resolve) => {
-    if (ms <= 0) queueMicrotask(() => resolve(null));
-    else setTimeout(() => resolve(null), ms);
+  if (ms <= 0) return new Promise((resolve) => queueMicrotask(() => resolve(null)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = new Promise<Value>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
   });
+  return cancellable(wait, () => clearTimeout(timer));
 }
 
 function parallelItems(mode: string, expr: Value): Value[] {
