@@ -22,12 +22,15 @@ function constText(c: Constant | undefined): string {
       return `<${c.v.kind} ${c.v.name}>`;
     case "type":
       return "<type>";
+    case "json":
+      return JSON.stringify(c.v, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
   }
 }
 
 function operandNote(proto: FnProto, op: Op, args: number[]): string {
   const ci = CONST_OPERAND[op];
   if (ci !== undefined) return constText(proto.consts[args[ci]!]);
+  if (op === Op.CheckParam) return `${proto.localNames[args[0]!] ?? ""} ${constText(proto.consts[args[1]!])}`;
   if (
     op === Op.GetLocal ||
     op === Op.SetLocal ||

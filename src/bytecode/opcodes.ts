@@ -156,6 +156,8 @@ export enum Op {
   DictRest,
   /** checks pending cancellation / deadline and fairness */
   Checkpoint,
+  /** validates local `s` (a parameter) against the schema consts[k]; raises the reference's TypeError */
+  CheckParam,
 }
 
 /** Number of inline operands after each opcode. */
@@ -246,6 +248,7 @@ export const OPERANDS: Readonly<Record<Op, number>> = {
   [Op.ListRest]: 1,
   [Op.DictRest]: 1,
   [Op.Checkpoint]: 0,
+  [Op.CheckParam]: 2,
 };
 
 /** Operand positions that hold jump targets, for the disassembler. */

@@ -3,6 +3,7 @@
 // values, so constants are a small tagged union that the VM materialises
 // once per prototype when it first links it (`FnProto.runtime`).
 
+import type { SchemaJson } from "../check/type-schema.ts";
 import type { TypeExpr } from "../syntax/ast.ts";
 
 export type Constant =
@@ -14,8 +15,10 @@ export type Constant =
   | { readonly k: "strs"; readonly v: readonly string[] }
   /** A struct / enum / interface declaration the VM registers when linking. */
   | { readonly k: "decl"; readonly v: TypeDeclInfo }
-  /** A type annotation checked at run time (parameter types). */
-  | { readonly k: "type"; readonly v: TypeExpr };
+  /** A type annotation (typed catch clauses). */
+  | { readonly k: "type"; readonly v: TypeExpr }
+  /** A JSON-like literal (schemas lowered from type annotations), materialised as dicts/lists. */
+  | { readonly k: "json"; readonly v: SchemaJson };
 
 export type TypeDeclInfo =
   | {

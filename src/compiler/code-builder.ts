@@ -44,7 +44,7 @@ export class CodeBuilder {
     const key =
       c.k === "decl" || c.k === "type"
         ? undefined
-        : `${c.k}:${typeof c.v === "object" ? JSON.stringify(c.v) : String(c.v)}`;
+        : `${c.k}:${typeof c.v === "object" ? JSON.stringify(c.v, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)) : String(c.v)}`;
     if (key !== undefined) {
       const known = this.constIndex.get(key);
       if (known !== undefined) return known;

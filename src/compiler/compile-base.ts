@@ -10,7 +10,8 @@ import { Code } from "../diagnostics/messages.ts";
 import type { Span } from "../diagnostics/span.ts";
 import { Op } from "../bytecode/opcodes.ts";
 import type { FnProto } from "../bytecode/proto.ts";
-import type { Node, Param } from "../syntax/ast.ts";
+import { expandAliases, typeToSchema } from "../check/type-schema.ts";
+import type { Node, Param, TypeExpr } from "../syntax/ast.ts";
 import { FnState, type LocalVar, type Resolved } from "./fn-state.ts";
 
 /** Kinds of run-time failures raised by `Op.Fail` (operand 2). */
@@ -37,6 +38,8 @@ export abstract class CompilerBase {
   protected readonly globalNames: string[] = [];
   /** True while compiling the entry pipeline's body (module code, but function-like). */
   protected inPipelineBody = false;
+  /** Top-level `type` aliases, lowered to schema constants by `schema_of(T)` and friends. */
+  protected readonly typeAliases = new Map<string, TypeExpr>();
   /** Enum type names known at compile time (for `Enum.Variant(x)` patterns). */
   protected readonly enumNames = new Set<string>(["Result"]);
 
@@ -225,6 +228,7 @@ export abstract class CompilerBase {
       inner.isGenerator = opts.isStream || containsYield(body);
       this.at({ span: opts.span });
       this.emitParamDefaults(params);
+      this.emitParamChecks(params);
       if (opts.implicitReturn) {
         this.compileBlockValue(body);
       } else {
@@ -248,6 +252,24 @@ export abstract class CompilerBase {
     } finally {
       this.fn = outer;
     }
+  }
+
+  /** Runtime checks of annotated parameters whose types have a schema (spec: runtime validation). */
+  private emitParamChecks(params: readonly Param[]): void {
+    params.forEach((p, i) => {
+      if (p.type === undefined || p.rest) return;
+      const schema = typeToSchema(p.type);
+      if (schema === null) return;
+      this.emit(Op.CheckParam, i, this.fn.code.constant({ k: "json", v: schema }));
+    });
+  }
+
+  /** The schema of type alias `name` as a constant, if it is one and has a schema. */
+  protected aliasSchemaConst(name: string): number | undefined {
+    const alias = this.typeAliases.get(name);
+    if (alias === undefined || this.fn.lookupLocal(name) !== undefined) return undefined;
+    const schema = typeToSchema(expandAliases(alias, this.typeAliases));
+    return schema === null ? undefined : this.fn.code.constant({ k: "json", v: schema });
   }
 
   /** Evaluates default values for parameters the caller did not pass (nil counts as passed). */

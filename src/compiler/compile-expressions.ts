@@ -27,6 +27,16 @@ const BINARY_OPS: Record<string, Op> = {
 
 const SMALL_INT_MAX = 0x3fffffff;
 
+/** Builtins whose second argument is a schema (a type alias name is lowered to its schema). */
+const SCHEMA_GUARDS = new Set([
+  "schema_is",
+  "schema_expect",
+  "schema_parse",
+  "schema_check",
+  "is_type",
+  "json_validate",
+]);
+
 export abstract class ExprCompiler extends CompilerBase {
   /** Statements and block-headed expressions (if, match, try, ...). */
   protected abstract compileNodeValue(node: Node): void;
@@ -146,6 +156,7 @@ export abstract class ExprCompiler extends CompilerBase {
         return;
       default:
         this.compileNodeValue(node);
+        return;
     }
   }
 
@@ -225,27 +236,48 @@ export abstract class ExprCompiler extends CompilerBase {
     this.emit(Op.Call, 1);
   }
 
-  /** Pushes the arguments; returns undefined when a spread forced a list. */
-  private compileArgs(args: readonly Node[]): number | undefined {
+  /** Pushes the arguments (some may be given as constants); returns undefined when a spread forced a list. */
+  private compileArgs(args: readonly Node[], constArgs?: Map<number, number>): number | undefined {
     if (!args.some((a) => a.kind === "Spread")) {
-      for (const a of args) this.compileExpr(a);
+      args.forEach((a, i) => {
+        const k = constArgs?.get(i);
+        if (k !== undefined) this.emit(Op.Const, k);
+        else this.compileExpr(a);
+      });
       return args.length;
     }
     this.compileList(args);
     return undefined;
   }
 
+  /**
+   * `schema_of(Alias)` and schema guards given a type alias name take the
+   * alias's schema as a constant argument: returns argument index -> constant.
+   */
+  private schemaAliasArgs(node: NodeOf<"Call">): Map<number, number> | undefined {
+    const index = node.name === "schema_of" ? 0 : SCHEMA_GUARDS.has(node.name) ? 1 : -1;
+    const arg = node.args[index];
+    if (index < 0 || arg?.kind !== "Ident") return undefined;
+    const k = this.aliasSchemaConst(arg.name);
+    return k === undefined ? undefined : new Map([[index, k]]);
+  }
+
   protected compileCall(node: NodeOf<"Call">, tail: boolean): void {
+    const constArgs = this.schemaAliasArgs(node);
+    if (constArgs !== undefined && node.name === "schema_of" && node.args.length === 1) {
+      this.emit(Op.Const, constArgs.get(0)!);
+      return;
+    }
     const r = this.resolve(node.name);
     if (r.kind === "name") {
-      const argc = this.compileArgs(node.args);
+      const argc = this.compileArgs(node.args, constArgs);
       this.at(node);
       if (argc === undefined) this.emit(Op.CallNameSpread, this.str(node.name));
       else this.emit(tail ? Op.TailCallName : Op.CallName, this.str(node.name), argc);
       return;
     }
     this.emitLoadName(node.name);
-    const argc = this.compileArgs(node.args);
+    const argc = this.compileArgs(node.args, constArgs);
     this.at(node);
     if (argc === undefined) this.emit(Op.CallSpread);
     else this.emit(tail ? Op.TailCall : Op.Call, argc);
@@ -286,7 +318,13 @@ export abstract class ExprCompiler extends CompilerBase {
     if (!entries.some((e) => e.key === null)) {
       for (const e of entries) {
         this.compileExpr(e.key!);
-        this.compileExpr(e.value);
+        // `output_schema: Alias` takes the alias's schema.
+        const alias =
+          e.key?.kind === "Str" && e.key.value === "output_schema" && e.value.kind === "Ident"
+            ? this.aliasSchemaConst(e.value.name)
+            : undefined;
+        if (alias !== undefined) this.emit(Op.Const, alias);
+        else this.compileExpr(e.value);
       }
       this.emit(Op.MakeDict, entries.length);
       return;

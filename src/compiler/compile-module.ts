@@ -64,6 +64,10 @@ class ModuleCompiler extends StatementCompiler {
 
   compile(program: readonly Node[]): CompiledModule {
     collectEnumNames(program, this.enumNames);
+    for (const n of program) {
+      const d = peelAttributes(n).decl;
+      if (d.kind === "TypeDecl") this.typeAliases.set(d.name, d.type);
+    }
     const decls = program.map((n) => peelAttributes(n).decl);
     const imports = this.collectImports(program);
     this.predeclareGlobals(decls);

@@ -27,6 +27,7 @@ import { GeneratorLoop, type LoopSource, loopSource } from "./iterators.ts";
 import { link } from "./link.ts";
 import { intAdd, intDiv, intSub } from "./numbers.ts";
 import { add, contains, div, mod, mul, neg, pow, sub } from "./operators.ts";
+import { checkParam } from "./param-check.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import type { Task } from "./task.ts";
 import { Cell, Dict, err, isResult, ok, RangeValue, type Value } from "./values.ts";
@@ -624,6 +625,11 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             const m = new Map(src.map);
             for (const key of exclude) m.delete(key);
             stack[sp - 1] = new Dict(m);
+            break;
+          }
+          case Op.CheckParam: {
+            const slot = code[ip++]!;
+            checkParam(stack[base + slot]!, frame.proto!.localNames[slot]!, k[code[ip++]!]!);
             break;
           }
           default:

@@ -3,7 +3,8 @@
 // resolved at run time (builtins and imports never change once loaded).
 
 import type { Constant, FnProto } from "../bytecode/proto.ts";
-import { Duration, HFloat, type Value } from "./values.ts";
+import type { SchemaJson } from "../check/type-schema.ts";
+import { Dict, Duration, HFloat, type Value } from "./values.ts";
 
 export interface LinkedProto {
   readonly k: Value[];
@@ -23,11 +24,19 @@ function materialize(c: Constant): Value {
       return new Duration(c.v);
     case "strs":
       return [...c.v];
+    case "json":
+      return fromJson(c.v);
     case "decl":
     case "type":
       // Declarations and type annotations are read by intrinsics, not printed.
       return c.v as unknown as Value;
   }
+}
+
+function fromJson(v: SchemaJson): Value {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(fromJson);
+  return new Dict(new Map(Object.entries(v).map(([k, x]) => [k, fromJson(x)])));
 }
 
 export function link(proto: FnProto): LinkedProto {
