@@ -1,10 +1,13 @@
-// `harn bench FILE [--iterations N] [--json]`: compile once, run the program
-// once to warm up, then N more times in-process, each in a fresh VM that
-// shares the compiled module (compiled prototypes are immutable apart from a
-// link cache that is safe to share). Only `vm.run` is timed; compile time is
-// reported on its own. Program output is discarded. `--json` prints one JSON
-// object instead (with the warm-up run's output and peak memory), which is
-// what bench/run.ts reads for its child-process measurements.
+// `harn bench FILE [--iterations N] [--json]`: run the program once to warm
+// up, then N more times in-process, each in a fresh VM. Only `vm.run` is
+// timed; compile time is reported on its own. Each run compiles afresh,
+// untimed, because a compiled module cannot be shared between VMs yet: the
+// call-site cache its first run fills keeps that VM's builtins (println
+// would write to the first VM's sink). Program output is discarded.
+// No GC is forced between runs: under --expose-gc that lets V8 drop the
+// dispatch loop's optimised code and slows the next run several times over.
+// `--json` prints one JSON object instead (with the warm-up run's output and
+// peak memory); bench/run.ts reads it for its child-process measurements.
 
 import type { CompiledModule } from "../bytecode/proto.ts";
 import { compileSource, createVm } from "../engine.ts";
@@ -63,7 +66,9 @@ async function timedRun(module: CompiledModule, keepOutput: boolean) {
 }
 
 function failRun(error: VmError, file: string, source: string): void {
-  stderr.write(renderRuntimeError(error, file, (f) => (f === file ? source : fileExists(f) ? readText(f) : undefined)));
+  stderr.write(
+    renderRuntimeError(error, file, (f) => (f === file ? source : fileExists(f) ? readText(f) : undefined)),
+  );
   stderr.flush();
   setExitCode(1);
 }
@@ -85,18 +90,27 @@ export async function benchCommand(args: string[]): Promise<void> {
     return setExitCode(1);
   }
   const startRss = currentRssMib();
+  collectGarbage();
   const warmup = await timedRun(compiled.module, json);
   if (warmup.error) return failRun(warmup.error, file, source);
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    collectGarbage();
-    const run = await timedRun(compiled.module, false);
+    // Compiled before, so this cannot fail; a fresh module per VM (see the header).
+    const run = await timedRun(compileSource(source, file).module!, false);
     if (run.error) return failRun(run.error, file, source);
     samples.push(run.ms);
   }
   const { min, median, max } = summarize(samples);
   if (json) {
-    const report = { file, iterations, compileMs, warmupMs: warmup.ms, minMs: min, medianMs: median, maxMs: max };
+    const report = {
+      file,
+      iterations,
+      compileMs,
+      warmupMs: warmup.ms,
+      minMs: min,
+      medianMs: median,
+      maxMs: max,
+    };
     const memory = { startRssMib: startRss, peakRssMib: peakRssMib() };
     stdout.write(`${JSON.stringify({ ...report, samplesMs: samples, ...memory, output: warmup.output })}\n`);
   } else {

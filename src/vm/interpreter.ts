@@ -24,7 +24,7 @@ import { valuesEqual, compareValues } from "./compare.ts";
 import { display, typeName, truthy } from "./display.ts";
 import { ErrorKind, runtimeError, thrown, typeError, VmError } from "./errors.ts";
 import { GeneratorLoop, type LoopSource, loopSource } from "./iterators.ts";
-import { link } from "./link.ts";
+import { sitesFor } from "./link.ts";
 import { intAdd, intDiv, intSub } from "./numbers.ts";
 import { add, contains, div, mod, mul, neg, pow, sub } from "./operators.ts";
 import { checkParam } from "./param-check.ts";
@@ -135,7 +135,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
           case Op.GetName: {
             const site = ip - 1;
             const name = k[code[ip++]!] as string;
-            const sites = link(frame.proto!).sites;
+            const sites = sitesFor(frame.proto!, rt);
             let v = sites[site];
             if (v === undefined) {
               v = rt.resolveName(frame.module, name);
@@ -184,7 +184,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             const argc = code[ip++]!;
             frame.ip = ip;
             fiber.sp = sp;
-            const sites = link(frame.proto!).sites;
+            const sites = sitesFor(frame.proto!, rt);
             let callee = sites[site];
             if (callee === undefined) {
               callee = rt.resolveCallee(frame.module, name);
@@ -204,7 +204,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
               const site = ip - 1;
               const name = k[code[ip++]!] as string;
               argc = code[ip++]!;
-              const sites = link(frame.proto!).sites;
+              const sites = sitesFor(frame.proto!, rt);
               let c = sites[site];
               if (c === undefined) {
                 c = rt.resolveCallee(frame.module, name);

@@ -8,8 +8,10 @@ import { Dict, Duration, HFloat, type Value } from "./values.ts";
 
 export interface LinkedProto {
   readonly k: Value[];
-  /** Resolved callee / value per code index of CallName/GetName sites. */
-  readonly sites: (Value | undefined)[];
+  /** Resolved callee / value per code index of CallName/GetName sites, for `owner`'s VM. */
+  sites: (Value | undefined)[];
+  /** The VM the site cache was filled for; another VM running the same prototype starts it afresh. */
+  owner: unknown;
 }
 
 function materialize(c: Constant): Value {
@@ -42,8 +44,18 @@ function fromJson(v: SchemaJson): Value {
 export function link(proto: FnProto): LinkedProto {
   let rt = proto.runtime as LinkedProto | undefined;
   if (rt === undefined) {
-    rt = { k: proto.consts.map(materialize), sites: [] };
+    rt = { k: proto.consts.map(materialize), sites: [], owner: undefined };
     proto.runtime = rt;
   }
   return rt;
+}
+
+/** The call-site cache of `proto` for the VM `owner` (names resolve differently per VM). */
+export function sitesFor(proto: FnProto, owner: unknown): (Value | undefined)[] {
+  const linked = link(proto);
+  if (linked.owner !== owner) {
+    linked.owner = owner;
+    linked.sites = [];
+  }
+  return linked.sites;
 }
