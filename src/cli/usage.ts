@@ -15,10 +15,10 @@ Commands:
   parse FILE [--json]        Parse only: report syntax errors, or print the AST with --json
   check FILE                 Parse and run the static checks
   test PATH [--filter S] [--timeout MS] [--junit FILE]
-                             Run pipelines named test_* in a file or directory
-  test conformance DIR [--filter S] [--timeout MS]
+                             Run pipelines named test_* (or marked @test) in a file or directory
+  test conformance DIR [SELECTION] [--filter S] [--timeout MS] [--junit FILE] [--verbose] [--timing]
                              Run a conformance folder (.harn with .expected / .error files)
-  bench FILE [--iterations N]
+  bench FILE [--iterations N] [--json]
                              Time a program in-process (min/median/max ms)
 
 Options:
