@@ -12,6 +12,7 @@ import { registerScopedBuiltins } from "./runtime/policy/scoped-builtins.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerStdlib } from "./stdlib/index.ts";
+import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
 import { parse } from "./syntax/parser.ts";
 import { display } from "./vm/display.ts";
 import { ErrorKind, runtimeError, type VmError } from "./vm/errors.ts";
@@ -70,11 +71,16 @@ function resolveImport(fromFile: string, spec: string): string {
   throw runtimeError(`Import not found: "${spec}" (from ${fromFile})`);
 }
 
+/** Source of a `std/<name>` module shipped with harn-ts. */
+export function stdModuleSource(spec: string): string | undefined {
+  return spec.startsWith("std/") ? STD_MODULES[spec.slice(4)] : undefined;
+}
+
 /** A VM with the language intrinsics and the standard library installed. */
 export function createVm(setup: VmSetup = {}): Vm {
   const vm = new Vm({
     rootContext: new TaskContext(),
-    loader: fileModuleLoader(setup.builtinModule),
+    loader: fileModuleLoader((spec) => setup.builtinModule?.(spec) ?? stdModuleSource(spec)),
     ...(setup.output && { output: setup.output }),
     ...(setup.errorOutput && { errorOutput: setup.errorOutput }),
   });
