@@ -36,7 +36,9 @@ function operandNote(proto: FnProto, op: Op, args: number[]): string {
     op === Op.SetLocal ||
     op === Op.GetCell ||
     op === Op.SetCell ||
-    op === Op.NewCell
+    op === Op.NewCell ||
+    op === Op.AddLocal ||
+    op === Op.IncLocal
   ) {
     return proto.localNames[args[0]!] ?? "";
   }

@@ -158,6 +158,34 @@ export enum Op {
   Checkpoint,
   /** validates local `s` (a parameter) against the schema consts[k]; raises the reference's TypeError */
   CheckParam,
+  // Superinstructions (peephole fusions of common sequences; same semantics as the originals).
+  /** [a] -> [a + locals[s]] (GetLocal s; Add) */
+  AddLocal,
+  /** [a] -> [a + imm] (Int imm; Add) and Int imm; Sub with the negated immediate */
+  AddInt,
+  /** locals[s] = locals[s] + imm (x = x + k, x += k) */
+  IncLocal,
+  /** [a] -> [a < imm] and friends (Int imm; <cmp>) */
+  LtInt,
+  LeInt,
+  GtInt,
+  GeInt,
+  EqInt,
+  NeqInt,
+  /** [a b] -> [] ; jump to t unless a <cmp> b (<cmp>; JumpIfFalse t) */
+  JumpIfNotLt,
+  JumpIfNotLe,
+  JumpIfNotGt,
+  JumpIfNotGe,
+  JumpIfNotEq,
+  JumpIfNotNeq,
+  /** [a] -> [] ; jump to t unless a <cmp> imm (<cmp>Int imm; JumpIfFalse t) */
+  JumpIfNotLtInt,
+  JumpIfNotLeInt,
+  JumpIfNotGtInt,
+  JumpIfNotGeInt,
+  JumpIfNotEqInt,
+  JumpIfNotNeqInt,
 }
 
 /** Number of inline operands after each opcode. */
@@ -249,6 +277,27 @@ export const OPERANDS: Readonly<Record<Op, number>> = {
   [Op.DictRest]: 1,
   [Op.Checkpoint]: 0,
   [Op.CheckParam]: 2,
+  [Op.AddLocal]: 1,
+  [Op.AddInt]: 1,
+  [Op.IncLocal]: 2,
+  [Op.LtInt]: 1,
+  [Op.LeInt]: 1,
+  [Op.GtInt]: 1,
+  [Op.GeInt]: 1,
+  [Op.EqInt]: 1,
+  [Op.NeqInt]: 1,
+  [Op.JumpIfNotLt]: 1,
+  [Op.JumpIfNotLe]: 1,
+  [Op.JumpIfNotGt]: 1,
+  [Op.JumpIfNotGe]: 1,
+  [Op.JumpIfNotEq]: 1,
+  [Op.JumpIfNotNeq]: 1,
+  [Op.JumpIfNotLtInt]: 2,
+  [Op.JumpIfNotLeInt]: 2,
+  [Op.JumpIfNotGtInt]: 2,
+  [Op.JumpIfNotGeInt]: 2,
+  [Op.JumpIfNotEqInt]: 2,
+  [Op.JumpIfNotNeqInt]: 2,
 };
 
 /** Operand positions that hold jump targets, for the disassembler. */
@@ -263,6 +312,18 @@ export const JUMP_OPERAND: Partial<Record<Op, number>> = {
   [Op.JumpIfArgGiven]: 1,
   [Op.IterNext]: 1,
   [Op.TryBegin]: 0,
+  [Op.JumpIfNotLt]: 0,
+  [Op.JumpIfNotLe]: 0,
+  [Op.JumpIfNotGt]: 0,
+  [Op.JumpIfNotGe]: 0,
+  [Op.JumpIfNotEq]: 0,
+  [Op.JumpIfNotNeq]: 0,
+  [Op.JumpIfNotLtInt]: 1,
+  [Op.JumpIfNotLeInt]: 1,
+  [Op.JumpIfNotGtInt]: 1,
+  [Op.JumpIfNotGeInt]: 1,
+  [Op.JumpIfNotEqInt]: 1,
+  [Op.JumpIfNotNeqInt]: 1,
 };
 
 /** Operand positions that index the constant pool, for the disassembler. */

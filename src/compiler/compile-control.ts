@@ -50,7 +50,7 @@ export abstract class ControlCompiler extends ExprCompiler {
   }
 
   protected compileWhile(node: NodeOf<"While">, want: boolean): void {
-    const start = this.fn.code.here;
+    const start = this.fn.code.label();
     this.compileExpr(node.cond);
     const exit = this.emitJump(Op.JumpIfFalse);
     const loop = this.pushLoop(start);
@@ -68,7 +68,7 @@ export abstract class ControlCompiler extends ExprCompiler {
     this.emit(Op.IterInit);
     const iter = this.fn.temp("iter");
     this.emit(Op.SetLocal, iter);
-    const start = this.fn.code.here;
+    const start = this.fn.code.label();
     const exit = this.emitJump(Op.IterNext, iter);
     const loop = this.pushLoop(start);
     this.fn.pushScope();
@@ -380,7 +380,7 @@ export abstract class ControlCompiler extends ExprCompiler {
     const result = this.fn.temp("retry_result");
     this.compileExpr(node.count);
     this.emit(Op.SetLocal, remaining);
-    const start = this.fn.code.here;
+    const start = this.fn.code.label();
     const toCatch = this.beginHandler();
     this.compileBlockValue(node.body);
     this.emit(Op.SetLocal, result);

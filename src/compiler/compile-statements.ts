@@ -415,7 +415,34 @@ export abstract class StatementCompiler extends ControlCompiler {
     this.patch(done);
   }
 
+  /** `x = x + k`, `x += k`, `x -= k` on a plain mutable local: one IncLocal. */
+  private incrementOf(node: NodeOf<"Assign">): { slot: number; by: number } | undefined {
+    const target = node.target;
+    if (target.kind !== "Ident") return undefined;
+    let by: number | undefined;
+    const v = node.value;
+    const small = (n: Node): number | undefined =>
+      n.kind === "Int" && typeof n.value === "number" && Math.abs(n.value) < 0x3fffffff ? n.value : undefined;
+    if (node.op === "+" || node.op === "-") {
+      const k = small(v);
+      if (k !== undefined) by = node.op === "+" ? k : -k;
+    } else if (node.op === undefined && v.kind === "Binary" && (v.op === "+" || v.op === "-")) {
+      const k = small(v.right);
+      if (k !== undefined && v.left.kind === "Ident" && v.left.name === target.name)
+        by = v.op === "+" ? k : -k;
+    }
+    if (by === undefined) return undefined;
+    const local = this.fn.lookupLocal(target.name);
+    if (local === undefined || local.isCell || !local.mutable) return undefined;
+    return { slot: local.slot, by };
+  }
+
   private compileAssign(node: NodeOf<"Assign">): void {
+    const inc = this.incrementOf(node);
+    if (inc !== undefined) {
+      this.emit(Op.IncLocal, inc.slot, inc.by);
+      return;
+    }
     const target = node.target;
     if (node.op !== undefined) {
       const op = COMPOUND_OPS[node.op];

@@ -7,18 +7,7 @@ import { display, truthy, typeName } from "../vm/display.ts";
 import { categorized, type ErrorCategory, runtimeError, thrown, typeError } from "../vm/errors.ts";
 import { formatFloat, intFromNumberTrunc, intToNumber, parseIntLiteral } from "../vm/numbers.ts";
 import { codePointLength } from "../vm/strings.ts";
-import {
-  Dict,
-  err,
-  HFloat,
-  HSet,
-  isResult,
-  ok,
-  PairValue,
-  RangeValue,
-  Tag,
-  type Value,
-} from "../vm/values.ts";
+import { Dict, err, HFloat, HSet, isResult, ok, RangeValue, Tag, type Value } from "../vm/values.ts";
 import type { Vm } from "../vm/vm.ts";
 
 const CATEGORIES = new Set<string>([
@@ -58,35 +47,34 @@ export function lengthOf(v: Value): number {
   return 0;
 }
 
+/** `to_int`: ints unchanged, floats truncated, strings parsed like Rust's `i64::from_str` (no trimming). */
 function toInt(v: Value): Value {
   if (typeof v === "number" || typeof v === "bigint") return v;
   if (v instanceof HFloat) return intFromNumberTrunc(v.v);
-  if (typeof v === "string") return parseIntLiteral(v.trim()) ?? null;
+  if (typeof v === "string") return parseIntLiteral(v.startsWith("+") ? v.slice(1) : v);
   return null;
 }
 
+const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+
+/** `to_float`: strings parsed like Rust's `f64::from_str` (no trimming; `inf`, `NaN` accepted). */
 function toFloat(v: Value): Value {
   if (v instanceof HFloat) return v;
   if (typeof v === "number" || typeof v === "bigint") return new HFloat(intToNumber(v));
-  if (typeof v === "string") {
-    const t = v.trim();
-    if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity|nan)$/i.test(t)) {
-      const lower = t.toLowerCase().replace(/^\+/, "");
-      if (lower === "inf" || lower === "infinity") return new HFloat(Infinity);
-      if (lower === "-inf" || lower === "-infinity") return new HFloat(-Infinity);
-      if (lower.endsWith("nan")) return new HFloat(NaN);
-      return new HFloat(Number(t));
-    }
-    return null;
-  }
-  return null;
+  if (typeof v !== "string" || !FLOAT_TEXT.test(v)) return null;
+  const lower = v.toLowerCase();
+  const negative = lower.startsWith("-");
+  const body = lower.replace(/^[+-]/, "");
+  if (body === "inf" || body === "infinity") return new HFloat(negative ? -Infinity : Infinity);
+  if (body === "nan") return new HFloat(NaN);
+  return new HFloat(Number(v));
 }
 
-/** Integer arguments to range(); floats are rejected like the reference. */
-function rangeBound(v: Value | undefined, name: string): number {
+/** An int argument of `range()`; ints beyond the safe range are clamped (a range that long never finishes). */
+function rangeBound(v: Value, message: string): number {
   if (typeof v === "number") return v;
-  if (typeof v === "bigint") return intToNumber(v);
-  throw typeError(`range: ${name} must be an int, got ${typeName(v ?? null)}`);
+  if (typeof v === "bigint") return v > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  throw typeError(message);
 }
 
 export function registerCore(vm: Vm): void {
@@ -148,11 +136,15 @@ export function registerCore(vm: Vm): void {
     args[0] instanceof HFloat ? formatFloat(args[0].v) : display(args[0] ?? null),
   );
 
+  // `range()` is always half-open; `a to b` is the inclusive form.
   b("range", (args) => {
-    if (args.length === 1) return new RangeValue(0, rangeBound(args[0], "end"), false);
-    if (args.length >= 2)
-      return new RangeValue(rangeBound(args[0], "start"), rangeBound(args[1], "end"), false);
-    throw typeError("range: expected 1 or 2 arguments");
+    if (args.length === 1)
+      return new RangeValue(0, rangeBound(args[0]!, "range(n): expected integer argument"), false);
+    if (args.length === 2) {
+      const message = "range(a, b): expected integer arguments";
+      return new RangeValue(rangeBound(args[0]!, message), rangeBound(args[1]!, message), false);
+    }
+    throw typeError(`range expects 1 or 2 integer arguments, got ${args.length}`);
   });
 
   b("Ok", (args) => ok(args[0] ?? null));
@@ -188,16 +180,6 @@ export function registerCore(vm: Vm): void {
     throw categorized(category as ErrorCategory, message);
   });
 
-  b("set", (args) => {
-    const items: Value[] = [];
-    const add = (v: Value): void => {
-      if (!items.some((x) => valuesEqual(x, v))) items.push(v);
-    };
-    if (args.length === 1 && Array.isArray(args[0])) for (const v of args[0]) add(v);
-    else for (const v of args) add(v);
-    return new HSet(items);
-  });
-  b("pair", (args) => new PairValue(args[0] ?? null, args[1] ?? null));
   b("to_list", (args) => {
     const v = args[0] ?? null;
     if (Array.isArray(v)) return v;
@@ -205,14 +187,26 @@ export function registerCore(vm: Vm): void {
     return [v];
   });
 
-  b("min", (args) => extreme(args, -1));
-  b("max", (args) => extreme(args, 1));
+  b("min", (args) => numericExtreme(args, -1));
+  b("max", (args) => numericExtreme(args, 1));
+  b("unreachable", (args) => {
+    const detail = args.length > 0 ? `: ${display(args[0]!)}` : "";
+    throw runtimeError(`unreachable code was reached${detail}`);
+  });
 }
 
-function extreme(args: Value[], sign: number): Value {
-  const items = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-  if (items.length === 0) return null;
-  let best: Value = items[0]!;
-  for (const v of items.slice(1)) if (compareValues(v, best) * sign > 0) best = v;
-  return best;
+/** `min(a, b)` / `max(a, b)` of two numbers (an int and a float give a float); nil otherwise. */
+function numericExtreme(args: Value[], sign: number): Value {
+  const [a, b] = args;
+  if (a === undefined || b === undefined) return null;
+  const isInt = (v: Value): boolean => typeof v === "number" || typeof v === "bigint";
+  if (isInt(a) && isInt(b)) return compareValues(a, b) * sign >= 0 ? a : b;
+  if ((isInt(a) || a instanceof HFloat) && (isInt(b) || b instanceof HFloat)) {
+    const x = a instanceof HFloat ? a.v : intToNumber(a as number);
+    const y = b instanceof HFloat ? b.v : intToNumber(b as number);
+    if (Number.isNaN(x)) return new HFloat(y);
+    if (Number.isNaN(y)) return new HFloat(x);
+    return new HFloat(sign < 0 ? Math.min(x, y) : Math.max(x, y));
+  }
+  return null;
 }

@@ -7,7 +7,7 @@
 import { getProperty } from "./access.ts";
 import { display } from "./display.ts";
 import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
-import { LOOP_DONE } from "./iterators.ts";
+import { LOOP_DONE, type NativeLoop } from "./iterators.ts";
 import { link } from "./link.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { Fiber, Frame, ResumeKind, type Task } from "./task.ts";
@@ -182,10 +182,19 @@ export function driveNative(
     error = undefined;
     if (res.done) {
       popNative(fiber, nf);
+      if (nf.loopExit >= 0) {
+        if (res.value === undefined) {
+          fiber.frames[fiber.frames.length - 1]!.ip = nf.loopExit;
+          return Action.Continue;
+        }
+        fiber.stack[fiber.sp++] = res.value;
+        return Action.Continue;
+      }
       return deliverValue(rt, task, fiber, res.value);
     }
     const req = res.value;
     const callee = req.callee;
+    if (callee instanceof GeneratorValue) return enterGeneratorStep(rt, task, callee, false, 0);
     if (callee instanceof Closure) {
       const at = fiber.sp;
       for (const a of req.args) fiber.stack[fiber.sp++] = a;
@@ -210,6 +219,31 @@ export function driveNative(
   }
 }
 
+/** One step of a `for` loop over a lazy iterator whose stages may call Harn code. */
+export function stepNativeLoop(
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  loop: NativeLoop,
+  exit: number,
+): Action {
+  const caller = fiber.frames[fiber.frames.length - 1]!;
+  const nf = new Frame(
+    null,
+    NO_CODE,
+    NO_CONSTS,
+    fiber.sp,
+    null,
+    caller.module,
+    0,
+    fiber.sp,
+    loop.step() as Generator<CallRequest, Value, Value>,
+  );
+  nf.loopExit = exit;
+  fiber.frames.push(nf);
+  return driveNative(rt, task, fiber, nf, null, undefined);
+}
+
 /** Method call with the receiver at stack[at - 1] and `argc` arguments after it. */
 export function callMethodAt(
   rt: RuntimeApi,
@@ -223,8 +257,7 @@ export function callMethodAt(
   const recv = stack[at - 1]!;
   if (recv instanceof GeneratorValue && name === "next") {
     fiber.sp = at - 1;
-    enterGeneratorStep(task, recv, false, 0);
-    return Action.Continue;
+    return enterGeneratorStep(rt, task, recv, false, 0);
   }
   if (recv instanceof StructValue) {
     const method = recv.type.methods.get(name);
@@ -269,7 +302,7 @@ export function finishFrameReturn(
 ): Action {
   if (isYield) {
     fiber.sp--;
-    return leaveGenerator(task, fiber, v, false);
+    return leaveGenerator(rt, task, fiber, v, false);
   }
   const frame = fiber.frames.pop()!;
   fiber.sp = frame.retSp;
@@ -278,7 +311,7 @@ export function finishFrameReturn(
       task.result = v;
       return Action.Done;
     }
-    return leaveGenerator(task, fiber, null, true);
+    return leaveGenerator(rt, task, fiber, null, true);
   }
   return deliverValue(rt, task, fiber, v);
 }
@@ -289,14 +322,16 @@ function finishedGenerator(fiber: Fiber): void {
 }
 
 /** Switches from a generator fiber back to the fiber that resumed it. */
-function leaveGenerator(task: Task, fiber: Fiber, v: Value, done: boolean): Action {
+function leaveGenerator(rt: RuntimeApi, task: Task, fiber: Fiber, v: Value, done: boolean): Action {
   const parent = fiber.parent!;
   fiber.parent = null;
   task.fiber = parent;
   if (done) finishedGenerator(fiber);
   if (fiber.resumeKind === ResumeKind.NextDict) {
-    parent.stack[parent.sp++] = Dict.of({ value: done ? null : v, done });
-  } else if (done) {
+    // Goes to a native frame when a builtin (iter over a generator) asked for the step.
+    return deliverValue(rt, task, parent, Dict.of({ value: done ? null : v, done }));
+  }
+  if (done) {
     parent.frames[parent.frames.length - 1]!.ip = fiber.resumeTarget;
   } else {
     parent.stack[parent.sp++] = v;
@@ -305,13 +340,19 @@ function leaveGenerator(task: Task, fiber: Fiber, v: Value, done: boolean): Acti
 }
 
 /** Resumes `gen` for one step (the caller saved its own frame state). */
-export function enterGeneratorStep(task: Task, gen: GeneratorValue, iterate: boolean, target: number): void {
+export function enterGeneratorStep(
+  rt: RuntimeApi,
+  task: Task,
+  gen: GeneratorValue,
+  iterate: boolean,
+  target: number,
+): Action {
   const g = gen.fiber as Fiber;
   const current = task.fiber;
   if (gen.done || g.done) {
-    if (iterate) current.frames[current.frames.length - 1]!.ip = target;
-    else current.stack[current.sp++] = Dict.of({ value: null, done: true });
-    return;
+    if (!iterate) return deliverValue(rt, task, current, Dict.of({ value: null, done: true }));
+    current.frames[current.frames.length - 1]!.ip = target;
+    return Action.Continue;
   }
   if (g.parent !== null) throw runtimeError("generator is already running");
   g.parent = current;
@@ -320,6 +361,7 @@ export function enterGeneratorStep(task: Task, gen: GeneratorValue, iterate: boo
   if (g.started) g.stack[g.sp++] = null;
   else g.started = true;
   task.fiber = g;
+  return Action.Continue;
 }
 
 /** Interrupts, deadlines and fairness; true when the task should yield its turn. */

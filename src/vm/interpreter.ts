@@ -17,13 +17,14 @@ import {
   makeClosure,
   raiseAt,
   resumeDelivery,
+  stepNativeLoop,
   tailCall,
   unwind,
 } from "./calls.ts";
 import { valuesEqual, compareValues } from "./compare.ts";
 import { display, typeName, truthy } from "./display.ts";
 import { ErrorKind, runtimeError, thrown, typeError, VmError } from "./errors.ts";
-import { GeneratorLoop, type LoopSource, loopSource } from "./iterators.ts";
+import { GeneratorLoop, type LoopSource, loopSource, NativeLoop } from "./iterators.ts";
 import { sitesFor } from "./link.ts";
 import { intAdd, intDiv, intSub } from "./numbers.ts";
 import { add, contains, div, mod, mul, neg, pow, sub } from "./operators.ts";
@@ -539,11 +540,19 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
           case Op.IterNext: {
             const slot = code[ip++]!;
             const src = stack[base + slot] as unknown as LoopSource | GeneratorLoop;
+            if (src instanceof NativeLoop) {
+              const target = code[ip++]!;
+              frame.ip = ip;
+              fiber.sp = sp;
+              const a = stepNativeLoop(rt, task, fiber, src, target);
+              if (a !== Action.Continue) return a === Action.Park ? Exit.Parked : Exit.Done;
+              continue outer;
+            }
             if (src instanceof GeneratorLoop) {
               const target = code[ip++]!;
               frame.ip = ip;
               fiber.sp = sp;
-              enterGeneratorStep(task, src.gen, true, target);
+              enterGeneratorStep(rt, task, src.gen, true, target);
               continue outer;
             }
             const v = src.next();
@@ -625,6 +634,156 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             const m = new Map(src.map);
             for (const key of exclude) m.delete(key);
             stack[sp - 1] = new Dict(m);
+            break;
+          }
+          case Op.AddLocal: {
+            const b = stack[base + code[ip++]!]!;
+            const a = stack[sp - 1]!;
+            if (typeof a === "number" && typeof b === "number") {
+              const r = a + b;
+              stack[sp - 1] = r <= MAX_SAFE && r >= -MAX_SAFE ? r : intAdd(a, b);
+            } else stack[sp - 1] = typeof a === "string" && typeof b === "string" ? a + b : add(a, b);
+            break;
+          }
+          case Op.AddInt: {
+            const b = code[ip++]!;
+            const a = stack[sp - 1]!;
+            if (typeof a === "number") {
+              const r = a + b;
+              stack[sp - 1] = r <= MAX_SAFE && r >= -MAX_SAFE ? r : intAdd(a, b);
+            } else stack[sp - 1] = add(a, b);
+            break;
+          }
+          case Op.IncLocal: {
+            const slot = base + code[ip++]!;
+            const b = code[ip++]!;
+            const a = stack[slot]!;
+            if (typeof a === "number") {
+              const r = a + b;
+              stack[slot] = r <= MAX_SAFE && r >= -MAX_SAFE ? r : intAdd(a, b);
+            } else stack[slot] = add(a, b);
+            break;
+          }
+          case Op.LtInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a < b : compareValues(a, b) < 0;
+            break;
+          }
+          case Op.LeInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a <= b : compareValues(a, b) <= 0;
+            break;
+          }
+          case Op.GtInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a > b : compareValues(a, b) > 0;
+            break;
+          }
+          case Op.GeInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a >= b : compareValues(a, b) >= 0;
+            break;
+          }
+          case Op.EqInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a === b : valuesEqual(a, b);
+            break;
+          }
+          case Op.NeqInt: {
+            const a = stack[sp - 1]!;
+            const b = code[ip++]!;
+            stack[sp - 1] = typeof a === "number" ? a !== b : !valuesEqual(a, b);
+            break;
+          }
+          case Op.JumpIfNotLt: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c = typeof a === "number" && typeof b === "number" ? a < b : compareValues(a, b) < 0;
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotLe: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c = typeof a === "number" && typeof b === "number" ? a <= b : compareValues(a, b) <= 0;
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotGt: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c = typeof a === "number" && typeof b === "number" ? a > b : compareValues(a, b) > 0;
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotGe: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c = typeof a === "number" && typeof b === "number" ? a >= b : compareValues(a, b) >= 0;
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotEq: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c =
+              (typeof a === "number" && typeof b === "number") ||
+              (typeof a === "string" && typeof b === "string")
+                ? a === b
+                : valuesEqual(a, b);
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotNeq: {
+            const b = stack[--sp]!;
+            const a = stack[--sp]!;
+            const c =
+              (typeof a === "number" && typeof b === "number") ||
+              (typeof a === "string" && typeof b === "string")
+                ? a !== b
+                : !valuesEqual(a, b);
+            ip = c ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotLtInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a < b : compareValues(a, b) < 0) ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotLeInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a <= b : compareValues(a, b) <= 0) ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotGtInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a > b : compareValues(a, b) > 0) ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotGeInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a >= b : compareValues(a, b) >= 0) ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotEqInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a === b : valuesEqual(a, b)) ? ip + 1 : code[ip]!;
+            break;
+          }
+          case Op.JumpIfNotNeqInt: {
+            const a = stack[--sp]!;
+            const b = code[ip++]!;
+            ip = (typeof a === "number" ? a !== b : !valuesEqual(a, b)) ? ip + 1 : code[ip]!;
             break;
           }
           case Op.CheckParam: {

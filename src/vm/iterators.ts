@@ -5,7 +5,7 @@
 
 import { typeName } from "./display.ts";
 import { typeError } from "./errors.ts";
-import { Dict, type GeneratorValue, Tag, type Value } from "./values.ts";
+import { type CallRequest, Dict, type GeneratorValue, type IterValue, Tag, type Value } from "./values.ts";
 
 export interface LoopSource {
   /**
@@ -52,11 +52,30 @@ export class GeneratorLoop {
   constructor(readonly gen: GeneratorValue) {}
 }
 
+/** A lazy iterator whose steps may call Harn code: each step runs as a native frame. */
+export interface PullSource {
+  /** One step: yields callback requests, returns the next item or undefined at the end. */
+  pull(): Generator<CallRequest, Value | undefined, Value>;
+  /** Present when a step never calls Harn code: the loop steps synchronously. */
+  step?(): Value | undefined;
+}
+
+export class NativeLoop {
+  constructor(readonly iter: IterValue) {}
+
+  *step(): Generator<CallRequest, Value | undefined, Value> {
+    if (this.iter.exhausted) return undefined;
+    const v = yield* (this.iter.source as unknown as PullSource).pull();
+    if (v === undefined) this.iter.exhausted = true;
+    return v;
+  }
+}
+
 export function dictEntries(d: Dict): Dict[] {
   return d.keys().map((key) => Dict.of({ key, value: d.map.get(key)! }));
 }
 
-export function loopSource(v: Value): LoopSource | GeneratorLoop {
+export function loopSource(v: Value): LoopSource | GeneratorLoop | NativeLoop {
   if (Array.isArray(v)) return new ArrayLoop(v);
   if (typeof v === "string") return new ArrayLoop(Array.from(v));
   if (v !== null && typeof v === "object") {
@@ -69,6 +88,8 @@ export function loopSource(v: Value): LoopSource | GeneratorLoop {
         return new RangeLoop(v.start, v.end, v.inclusive);
       case Tag.Iter: {
         const it = v;
+        const src = it.source as Partial<PullSource>;
+        if (typeof src.step !== "function" && typeof src.pull === "function") return new NativeLoop(it);
         return {
           next(): Value | undefined {
             if (it.exhausted) return undefined;

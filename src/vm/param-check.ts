@@ -1,137 +1,38 @@
 // Runtime validation of annotated parameters against their lowered schema
-// (`{type: "int"}`, shapes with properties/required, unions, enums). The
-// messages are the reference's ("parameter 'u': missing field 'age' (int)").
-// Fast path: a bare `{type: T}` schema compiles to a predicate once.
+// (spec: "Runtime type checks"). The messages are the reference's: a shape
+// reports its first bad field ("parameter 'u': missing field 'age' (int)",
+// with a did-you-mean for near-miss keys), a union or primitive reports the
+// expected label ("parameter 'v' expected string|int, got bool (true)"), and
+// anything deeper falls back to the general validator's texts with the
+// `at root: ` prefix dropped ("parameter 'v': at root[1]: expected type
+// 'int', got 'string'"). Ints and floats are interchangeable here.
+//
+// The compiler emits schemas already in canonical form, so no
+// canonicalization happens on this path. Fast path: a bare `{type: T}`
+// schema compiles once to a predicate, so most typed calls cost one test.
 
-import { valuesEqual } from "./compare.ts";
 import { display, typeName } from "./display.ts";
 import { runtimeError, typeError, type VmError } from "./errors.ts";
-import { Dict, StructValue, type Value } from "./values.ts";
+import {
+  actualValueType,
+  expectedLabel,
+  fieldsOf,
+  isObjectLike,
+  resolveRef,
+  schemaBool,
+  schemaTypeName,
+  sortedKeys,
+  type ValidationOptions,
+  validateAgainst,
+  valueMatchesType,
+} from "./schema-validate.ts";
+import { compareKeys, Dict, StructValue, type Value } from "./values.ts";
 
 type Check = (v: Value) => boolean;
 
 const checks = new WeakMap<Dict, Check | null>();
 
-/** `int` accepts floats and `float` accepts ints for parameters (numeric compatibility). */
-function matchesType(v: Value, expected: string): boolean {
-  switch (expected) {
-    case "any":
-      return true;
-    case "dict":
-      return v instanceof Dict || v instanceof StructValue;
-    case "int":
-    case "float":
-      return typeName(v) === "int" || typeName(v) === "float";
-    default:
-      return actualType(v) === expected;
-  }
-}
-
-function actualType(v: Value): string {
-  return v instanceof StructValue ? "dict" : typeName(v);
-}
-
-function isObjectLike(s: Dict): boolean {
-  return (
-    s.get("type") === "dict" ||
-    s.map.has("properties") ||
-    s.map.has("required") ||
-    s.map.has("additional_properties")
-  );
-}
-
-function expectedLabel(s: Dict): string {
-  if (isObjectLike(s)) return "dict";
-  const t = s.get("type");
-  if (typeof t === "string") return t;
-  const u = s.get("union");
-  if (Array.isArray(u))
-    return (
-      u
-        .filter((b): b is Dict => b instanceof Dict)
-        .map(expectedLabel)
-        .join("|") || "value"
-    );
-  return "value";
-}
-
-function fieldsOf(v: Value): Map<string, Value> | undefined {
-  if (v instanceof Dict) return v.map;
-  if (v instanceof StructValue) return v.fields;
-  return undefined;
-}
-
-/** The first problem with `v` against `schema`, or undefined when it conforms. */
-function firstError(v: Value, schema: Dict, name: string): string | undefined {
-  if (v === null && schema.get("nullable") === true) return undefined;
-  const union = schema.get("union");
-  if (Array.isArray(union)) {
-    for (const branch of union)
-      if (branch instanceof Dict && firstError(v, branch, name) === undefined) return undefined;
-    return `parameter '${name}' expected ${expectedLabel(schema)}, got ${actualType(v)} (${display(v)})`;
-  }
-  if (isObjectLike(schema)) {
-    const fields = fieldsOf(v);
-    if (!fields) return `parameter '${name}': expected dict or struct, got ${typeName(v)}`;
-    return firstFieldError(fields, schema, name);
-  }
-  const t = schema.get("type");
-  if (typeof t === "string" && !matchesType(v, t)) {
-    return `parameter '${name}' expected ${t}, got ${actualType(v)} (${display(v)})`;
-  }
-  const allowed = schema.get("enum");
-  if (Array.isArray(allowed) && !allowed.some((a) => valuesEqual(a, v))) {
-    return `parameter '${name}': value ${display(v)} is not one of ${display(allowed)}`;
-  }
-  if (schema.map.has("const") && !valuesEqual(schema.get("const"), v)) {
-    return `parameter '${name}': expected ${display(schema.get("const"))}, got ${display(v)}`;
-  }
-  const items = schema.get("items");
-  if (items instanceof Dict && Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const e = firstError(v[i]!, items, `${name}[${i}]`);
-      if (e !== undefined) return e;
-    }
-  }
-  return undefined;
-}
-
-function firstFieldError(fields: Map<string, Value>, schema: Dict, name: string): string | undefined {
-  const props = schema.get("properties");
-  const required = schema.get("required");
-  if (Array.isArray(required)) {
-    for (const k of required) {
-      const key = display(k);
-      if (fields.has(key)) continue;
-      const prop = props instanceof Dict ? props.get(key) : null;
-      return `parameter '${name}': missing field '${key}' (${prop instanceof Dict ? expectedLabel(prop) : "value"})`;
-    }
-  }
-  if (!(props instanceof Dict)) return undefined;
-  for (const key of props.keys()) {
-    const value = fields.get(key);
-    const prop = props.get(key);
-    if (value === undefined || !(prop instanceof Dict)) continue;
-    if (isObjectLike(prop)) {
-      if (!fieldsOf(value))
-        return `parameter '${name}': field '${key}' expected dict or struct, got ${typeName(value)}`;
-    } else {
-      const t = prop.get("type");
-      if (typeof t === "string" && !matchesType(value, t)) {
-        return `parameter '${name}': field '${key}' expected ${t}, got ${actualType(value)}`;
-      }
-    }
-    const e = firstError(value, prop, `${name}.${key}`);
-    if (e !== undefined) return e;
-  }
-  return undefined;
-}
-
-function compileCheck(schema: Dict): Check | null {
-  if (schema.map.size !== 1) return null;
-  const t = schema.get("type");
-  return typeof t === "string" && t !== "dict" ? (v) => matchesType(v, t) : null;
-}
+const PARAM_OPTIONS: ValidationOptions = { applyDefaults: false, numericCompat: true };
 
 /** Throws the reference's error when `v` does not conform to the parameter schema. */
 export function checkParam(v: Value, name: string, schema: Value): void {
@@ -142,11 +43,176 @@ export function checkParam(v: Value, name: string, schema: Value): void {
     checks.set(schema, fast);
   }
   if (fast?.(v)) return;
-  const error = firstError(v, schema, name);
+  const error = firstParamError(v, schema, schema, name);
   if (error === undefined) return;
   throw paramError(error, schema);
 }
 
+function compileCheck(schema: Dict): Check | null {
+  if (schema.map.size !== 1) return null;
+  const t = schemaTypeName(schema);
+  if (t === undefined) return null;
+  if (t === "dict") return (v) => v instanceof Dict || v instanceof StructValue;
+  return (v) => valueMatchesType(v, t, true);
+}
+
 function paramError(message: string, schema: Dict): VmError {
   return isObjectLike(schema) ? typeError(message) : runtimeError(`TypeError: ${message}`);
+}
+
+/** The first problem with `v` against `schema`, or undefined when it conforms. */
+export function firstParamError(v: Value, schema: Dict, root: Dict, name: string): string | undefined {
+  const ref = schema.map.get("$ref");
+  if (typeof ref === "string") {
+    const resolved = resolveRef(root, ref);
+    return resolved && firstParamError(v, resolved, root, name);
+  }
+  if (v === null && schemaBool(schema, "nullable")) return undefined;
+  const allOf = schema.map.get("all_of");
+  if (Array.isArray(allOf)) {
+    for (const branch of allOf) {
+      if (!(branch instanceof Dict)) return undefined;
+      const e = firstParamError(v, branch, root, name);
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  }
+  const union = schema.map.get("union");
+  if (Array.isArray(union)) {
+    for (const branch of union) {
+      if (!(branch instanceof Dict) || firstParamError(v, branch, root, name) === undefined) return undefined;
+    }
+    return `parameter '${name}' expected ${expectedLabel(schema)}, got ${actualValueType(v)} (${display(v)})`;
+  }
+  if (isObjectLike(schema)) {
+    const fields = fieldsOf(v);
+    if (!fields) return `parameter '${name}': expected dict or struct, got ${typeName(v)}`;
+    return firstObjectError(fields, schema, root, name);
+  }
+  const t = schemaTypeName(schema);
+  if (t !== undefined && !valueMatchesType(v, t, true)) {
+    return `parameter '${name}' expected ${t}, got ${actualValueType(v)} (${display(v)})`;
+  }
+  const result = validateAgainst(v, schema, root, "root", PARAM_OPTIONS);
+  if (result.errors.length === 0) return undefined;
+  const joined = result.errors.map((e) => (e.startsWith("at root: ") ? e.slice(9) : e)).join("; ");
+  return `parameter '${name}': ${joined}`;
+}
+
+function firstObjectError(
+  fields: ReadonlyMap<string, Value>,
+  schema: Dict,
+  root: Dict,
+  name: string,
+): string | undefined {
+  const props = schema.map.get("properties");
+  const required = schema.map.get("required");
+  if (Array.isArray(required)) {
+    for (const k of required) {
+      const key = display(k);
+      if (!fields.has(key)) return missingField(fields, props, key, name);
+    }
+  }
+  const known = new Set<string>();
+  if (props instanceof Dict) {
+    for (const key of props.keys()) {
+      known.add(key);
+      const value = fields.get(key);
+      const prop = props.map.get(key);
+      if (value === undefined || !(prop instanceof Dict)) continue;
+      const e = fieldError(value, prop, root, name, key);
+      if (e !== undefined) return e;
+    }
+  }
+  const extra = schema.map.get("additional_properties");
+  for (const key of extra === false || extra instanceof Dict ? sortedKeys(fields) : []) {
+    if (known.has(key)) continue;
+    if (extra === false) return `parameter '${name}': unexpected field '${key}'`;
+    const e = fieldError(fields.get(key)!, extra as Dict, root, name, key);
+    if (e !== undefined) return e;
+  }
+  return undefined;
+}
+
+/** The check of one present field: shapes nest, other fields report `field 'k' expected T`. */
+function fieldError(value: Value, schema: Dict, root: Dict, name: string, key: string): string | undefined {
+  if (isObjectLike(schema)) {
+    if (!fieldsOf(value)) {
+      return `parameter '${name}': field '${key}' expected dict or struct, got ${typeName(value)}`;
+    }
+    return firstParamError(value, schema, root, `${name}.${key}`);
+  }
+  const t = schemaTypeName(schema);
+  if (t !== undefined && !valueMatchesType(value, t, true)) {
+    return `parameter '${name}': field '${key}' expected ${t}, got ${actualValueType(value)}`;
+  }
+  return firstParamError(value, schema, root, `${name}.${key}`);
+}
+
+function missingField(
+  fields: ReadonlyMap<string, Value>,
+  props: Value | undefined,
+  key: string,
+  name: string,
+): string {
+  const prop = props instanceof Dict ? props.map.get(key) : undefined;
+  const expected = prop instanceof Dict ? expectedLabel(prop) : "value";
+  const initial = String.fromCodePoint(key.codePointAt(0) ?? 0);
+  const suggestion =
+    key === ""
+      ? undefined
+      : closestMatch(
+          key,
+          [...fields.keys()].filter((c) => c.startsWith(initial)),
+        );
+  const base = `parameter '${name}': missing field '${key}' (${expected})`;
+  return suggestion === undefined ? base : `${base}, did you mean '${suggestion}'?`;
+}
+
+/**
+ * The candidate nearest to `name` by edit distance, within a budget that
+ * grows with the name's length; ties go to the closer length, then byte order.
+ */
+export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
+  const size = utf8Length(name);
+  const maxDist = size <= 2 ? 1 : size <= 5 ? 2 : 3;
+  let best: { c: string; d: number; len: number } | undefined;
+  for (const c of candidates) {
+    if (c === name || c.startsWith("__")) continue;
+    const d = levenshtein(name, c);
+    if (d > maxDist) continue;
+    const len = Math.abs(utf8Length(c) - size);
+    if (
+      !best ||
+      d < best.d ||
+      (d === best.d && (len < best.len || (len === best.len && compareKeys(c, best.c) < 0)))
+    ) {
+      best = { c, d, len };
+    }
+  }
+  return best?.c;
+}
+
+function levenshtein(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const curr = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      curr[j] = Math.min(prev[j]! + 1, curr[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = curr;
+  }
+  return prev[y.length]!;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
 }

@@ -23,6 +23,8 @@ export interface FrameModule {
 export class Frame {
   ip = 0;
   handlers: Handler[] | null = null;
+  /** For a native frame stepping a `for` loop: where to jump when it returns no value. */
+  loopExit = -1;
 
   constructor(
     readonly proto: FnProto | null,
