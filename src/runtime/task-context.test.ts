@@ -65,7 +65,9 @@ test("a spawned worker inherits exactly the inherited set and starts the rest em
 
 test("a child's pushes never reach its parent", () => {
   const parent = busyContext();
-  const child = parent.forInlineSubtask().with({ executionPolicies: push(parent.slots.executionPolicies, "child") });
+  const child = parent
+    .forInlineSubtask()
+    .with({ executionPolicies: push(parent.slots.executionPolicies, "child") });
   assert.equal(stackDepth(child.slots.executionPolicies), 2);
   assert.equal(stackDepth(parent.slots.executionPolicies), 1);
   assert.equal(top(parent.slots.executionPolicies), "exec");
