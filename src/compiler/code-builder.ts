@@ -114,7 +114,7 @@ export class CodeBuilder {
     const key =
       c.k === "decl" || c.k === "type"
         ? undefined
-        : `${c.k}:${typeof c.v === "object" ? JSON.stringify(c.v, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)) : String(c.v)}`;
+        : `${c.k}:${constantText(c.v)}`;
     if (key !== undefined) {
       const known = this.constIndex.get(key);
       if (known !== undefined) return known;
@@ -175,4 +175,11 @@ export class CodeBuilder {
       meta.file,
     );
   }
+}
+
+/** Dedup key text for a constant's payload; -0 is kept apart from 0 so `-0.0` literals survive. */
+function constantText(v: unknown): string {
+  if (typeof v === "object") return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x));
+  if (Object.is(v, -0)) return "-0";
+  return String(v);
 }

@@ -613,7 +613,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
                 if (a !== Action.Continue) return a === Action.Park ? Exit.Parked : Exit.Done;
                 continue outer;
               }
-            }
+            } else throw typeError(`? operator requires a Result value, got ${typeName(v)}`);
             break;
           }
           case Op.CheckDestructure: {
