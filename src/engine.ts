@@ -3,16 +3,26 @@
 // embedding API both go through here, so they behave identically.
 
 import type { CompiledModule } from "./bytecode/proto.ts";
+import { checkProgram } from "./check/checker.ts";
 import { compileModule } from "./compiler/compile-module.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { fileExists, paths, readText } from "./host/node-fs.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
+import { nodeCompressionProvider, nodeCryptoProvider } from "./host/crypto-host.ts";
+import { nodeSystemHost } from "./host/system-host.ts";
 import { registerConcurrency } from "./runtime/concurrency/index.ts";
 import { registerScopedBuiltins } from "./runtime/policy/scoped-builtins.ts";
+import { registerSchemaBuiltins } from "./runtime/schema/index.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
+import { registerDataStdlib } from "./stdlib/data/index.ts";
 import { registerStdlib } from "./stdlib/index.ts";
+import { registerNumericStdlib } from "./stdlib/numeric/index.ts";
 import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
+import { registerSystemStdlib } from "./stdlib/system/index.ts";
+import type { SystemHost } from "./stdlib/system/host.ts";
+import { registerTemplates } from "./stdlib/template/index.ts";
+import type { Node } from "./syntax/ast.ts";
 import { parse } from "./syntax/parser.ts";
 import { display } from "./vm/display.ts";
 import { ErrorKind, runtimeError, type VmError } from "./vm/errors.ts";
@@ -24,11 +34,47 @@ export interface CompileOutput {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Parse and compile one file's source (`entry` picks a pipeline other than the default). */
-export function compileSource(source: string, file: string, library = false, entry?: string): CompileOutput {
+/**
+ * Parse, type-check and compile one file's source (`entry` picks a pipeline
+ * other than the default). Entry files are type-checked; `knownNames` are
+ * the builtins and globals the VM that will run the program provides
+ * (default: those of a standard VM). Libraries are checked by their
+ * importer's run, not on load, as in the reference.
+ */
+export function compileSource(
+  source: string,
+  file: string,
+  library = false,
+  entry?: string,
+  knownNames?: ReadonlySet<string>,
+): CompileOutput {
   const parsed = parse(source);
   if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
+  if (!library) {
+    const firstError = typeCheck(parsed.program, knownNames ?? standardNames());
+    if (firstError) return { diagnostics: [firstError] };
+  }
   return compileModule(parsed.program, file, entry === undefined ? { library } : { library, entry });
+}
+
+function typeCheck(program: readonly Node[], knownNames: ReadonlySet<string>): Diagnostic | undefined {
+  // Without resolving imports we cannot know the names they bring in, so a
+  // file with imports is checked without the undefined-call rule.
+  const hasImports = program.some((n) => n.kind === "Import" || n.kind === "SelectiveImport");
+  const found = checkProgram(program, { knownNames, importedNames: hasImports ? null : new Set() });
+  return found.find((d) => d.severity === "error");
+}
+
+let standardNameSet: ReadonlySet<string> | undefined;
+
+function standardNames(): ReadonlySet<string> {
+  standardNameSet ??= knownNamesOf(createVm());
+  return standardNameSet;
+}
+
+/** The names a program may call or read without declaring them on `vm`. */
+export function knownNamesOf(vm: Vm): ReadonlySet<string> {
+  return new Set([...vm.builtins.keys(), ...vm.globals.keys()]);
 }
 
 export interface VmSetup {
@@ -40,6 +86,8 @@ export interface VmSetup {
   readonly builtinModule?: (spec: string) => string | undefined;
   /** Files, environment and clock for the standard library (default: this Node process). */
   readonly host?: StdlibHost;
+  /** Processes, paths and terminal streams for the system builtins (default: this Node process). */
+  readonly systemHost?: SystemHost;
   /** Aborting cancels every task of the run (timeouts). */
   readonly signal?: AbortSignal;
 }
@@ -87,7 +135,14 @@ export function createVm(setup: VmSetup = {}): Vm {
   registerIntrinsics(vm);
   registerConcurrency(vm);
   registerScopedBuiltins(vm);
-  registerStdlib(vm, setup.host ?? nodeStdlibHost);
+  const host = setup.host ?? nodeStdlibHost;
+  registerStdlib(vm, host);
+  registerSchemaBuiltins(vm);
+  registerDataStdlib(vm, host, { crypto: nodeCryptoProvider, compression: nodeCompressionProvider });
+  registerNumericStdlib(vm, host);
+  // After registerStdlib: its eprint/eprintln take over so stderr capture sees them.
+  registerSystemStdlib(vm, setup.systemHost ?? nodeSystemHost);
+  registerTemplates(vm, host);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }
@@ -104,9 +159,9 @@ export async function runSource(
   setup: VmSetup = {},
   entry?: string,
 ): Promise<RunOutcome> {
-  const compiled = compileSource(source, file, false, entry);
-  if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const vm = createVm(setup);
+  const compiled = compileSource(source, file, false, entry, knownNamesOf(vm));
+  if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const onAbort = (): void => vm.cancelAll();
   setup.signal?.addEventListener("abort", onAbort, { once: true });
   const result = await vm.run(compiled.module);

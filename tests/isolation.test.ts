@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createVm, compileSource } from "../src/engine.ts";
+import { compileSource, createVm, knownNamesOf } from "../src/engine.ts";
 import { contextOf, push, top } from "../src/runtime/task-context.ts";
 import type { Closure, Value } from "../src/vm/values.ts";
 import type { Vm } from "../src/vm/vm.ts";
@@ -44,11 +44,11 @@ function installProbes(vm: Vm): void {
 }
 
 async function run(source: string): Promise<string> {
-  const compiled = compileSource(source, "isolation.harn");
-  assert.ok(compiled.module, compiled.diagnostics.map((d) => d.message).join("\n"));
   const out: string[] = [];
   const vm = createVm({ output: (s) => out.push(s) });
   installProbes(vm);
+  const compiled = compileSource(source, "isolation.harn", false, undefined, knownNamesOf(vm));
+  assert.ok(compiled.module, compiled.diagnostics.map((d) => d.message).join("\n"));
   const result = await vm.run(compiled.module);
   if (result.error) throw new Error(result.error.display(display));
   return out.join("");

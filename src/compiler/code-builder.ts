@@ -111,10 +111,7 @@ export class CodeBuilder {
   }
 
   constant(c: Constant): number {
-    const key =
-      c.k === "decl" || c.k === "type"
-        ? undefined
-        : `${c.k}:${constantText(c.v)}`;
+    const key = c.k === "decl" || c.k === "type" ? undefined : `${c.k}:${constantText(c.v)}`;
     if (key !== undefined) {
       const known = this.constIndex.get(key);
       if (known !== undefined) return known;

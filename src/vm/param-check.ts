@@ -8,10 +8,12 @@
 // 'int', got 'string'"). Ints and floats are interchangeable here.
 //
 // The compiler emits schemas already in canonical form, so no
-// canonicalization happens on this path. Fast path: a bare `{type: T}`
-// schema compiles once to a predicate, so most typed calls cost one test.
+// canonicalization happens on this path. Fast path: each schema compiles
+// once to a conformance predicate (schema-predicate.ts), so a conforming
+// argument costs a few tests; only a failing one builds a message.
 
 import { display, typeName } from "./display.ts";
+import { compilePredicate, type Predicate } from "./schema-predicate.ts";
 import { runtimeError, typeError, type VmError } from "./errors.ts";
 import {
   actualValueType,
@@ -26,11 +28,9 @@ import {
   validateAgainst,
   valueMatchesType,
 } from "./schema-validate.ts";
-import { compareKeys, Dict, StructValue, type Value } from "./values.ts";
+import { compareKeys, Dict, type Value } from "./values.ts";
 
-type Check = (v: Value) => boolean;
-
-const checks = new WeakMap<Dict, Check | null>();
+const checks = new WeakMap<Dict, Predicate | null>();
 
 const PARAM_OPTIONS: ValidationOptions = { applyDefaults: false, numericCompat: true };
 
@@ -39,21 +39,13 @@ export function checkParam(v: Value, name: string, schema: Value): void {
   if (!(schema instanceof Dict)) return;
   let fast = checks.get(schema);
   if (fast === undefined) {
-    fast = compileCheck(schema);
+    fast = compilePredicate(schema);
     checks.set(schema, fast);
   }
   if (fast?.(v)) return;
   const error = firstParamError(v, schema, schema, name);
   if (error === undefined) return;
   throw paramError(error, schema);
-}
-
-function compileCheck(schema: Dict): Check | null {
-  if (schema.map.size !== 1) return null;
-  const t = schemaTypeName(schema);
-  if (t === undefined) return null;
-  if (t === "dict") return (v) => v instanceof Dict || v instanceof StructValue;
-  return (v) => valueMatchesType(v, t, true);
 }
 
 function paramError(message: string, schema: Dict): VmError {

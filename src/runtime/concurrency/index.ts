@@ -3,9 +3,15 @@
 
 import type { Vm } from "../../vm/vm.ts";
 import { registerAtomicBuiltins } from "./atomics.ts";
+import { registerChannelSelectBuiltins } from "./channel-select.ts";
 import { registerChannelBuiltins } from "./channels.ts";
+import { registerMailboxBuiltins } from "./mailbox.ts";
 import { registerMutexBuiltins } from "./mutex.ts";
+import { registerRateLimitBuiltins } from "./rate-limit.ts";
 import { registerRuntimeContextBuiltins } from "./runtime-context.ts";
+import { registerSharedStateBuiltins } from "./shared.ts";
+import { registerSupervisorBuiltins } from "./supervisor.ts";
+import { registerSyncBuiltins } from "./sync.ts";
 import { registerTaskBuiltins } from "./tasks.ts";
 
 export function registerConcurrency(vm: Vm): void {
@@ -14,4 +20,10 @@ export function registerConcurrency(vm: Vm): void {
   registerAtomicBuiltins(vm);
   registerMutexBuiltins(vm);
   registerRuntimeContextBuiltins(vm);
+  registerChannelSelectBuiltins(vm);
+  registerSyncBuiltins(vm);
+  registerSharedStateBuiltins(vm);
+  registerMailboxBuiltins(vm);
+  registerRateLimitBuiltins(vm);
+  registerSupervisorBuiltins(vm);
 }

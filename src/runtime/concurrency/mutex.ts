@@ -1,39 +1,21 @@
-// `mutex { }` blocks: a named lock per VM. Acquiring a held lock parks the
-// task until the holder releases it; release hands the lock to the next
-// waiter in arrival order. The compiler releases on every exit path.
+// `mutex { }` blocks: the block holds the "mutex" primitive of the VM's sync
+// runtime for its key, the same one `sync_mutex_acquire` uses, so explicit
+// permits and blocks exclude each other. The compiler stores the permit in a
+// hidden local and releases it on every exit path.
 
-import type { Value } from "../../vm/values.ts";
+import { HandleValue } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
-
-interface Lock {
-  held: boolean;
-  readonly waiters: (() => void)[];
-}
+import { type SyncLease, syncRuntimeFor } from "./sync.ts";
 
 export function registerMutexBuiltins(vm: Vm): void {
-  const locks = new Map<string, Lock>();
-  const lockFor = (key: string): Lock => {
-    let l = locks.get(key);
-    if (!l) {
-      l = { held: false, waiters: [] };
-      locks.set(key, l);
-    }
-    return l;
-  };
-  vm.registerBuiltin("__mutex_enter", (args) => {
-    const key = String(args[0] ?? "__default__");
-    const lock = lockFor(key);
-    if (!lock.held) {
-      lock.held = true;
-      return key;
-    }
-    return new Promise<Value>((resolve) => lock.waiters.push(() => resolve(key)));
-  });
+  const rt = syncRuntimeFor(vm);
+  vm.registerBuiltin("__mutex_enter", (args, { task }) =>
+    rt.acquire(task, "mutex", String(args[0] ?? "__default__"), 1, 1, null),
+  );
   vm.registerBuiltin("__mutex_exit", (args) => {
-    const lock = lockFor(String(args[0] ?? "__default__"));
-    const next = lock.waiters.shift();
-    if (next) next();
-    else lock.held = false;
+    const permit = args[0];
+    if (permit instanceof HandleValue && permit.kind === "sync_permit")
+      rt.release(permit.payload as SyncLease);
     return null;
   });
 }

@@ -8,6 +8,7 @@ import type { Task } from "../../vm/task.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { contextOf, top } from "../task-context.ts";
+import { supervisorDebugValues } from "./supervisor.ts";
 
 const NIL_FIELDS = [
   "scope_id",
@@ -64,6 +65,8 @@ export function runtimeContextValue(vm: Vm, task: Task): Dict {
       cancelled,
       waiting_reason: null,
       active_task_ids: [...vm.liveTasks].map((t) => t.identity.id).sort(),
+      held_synchronization: [],
+      supervisors: supervisorDebugValues(vm),
     }),
   };
   for (const f of NIL_FIELDS) fields[f] = null;
