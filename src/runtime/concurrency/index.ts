@@ -5,6 +5,7 @@ import type { Vm } from "../../vm/vm.ts";
 import { registerAtomicBuiltins } from "./atomics.ts";
 import { registerChannelSelectBuiltins } from "./channel-select.ts";
 import { registerChannelBuiltins } from "./channels.ts";
+import { registerCircuitBuiltins } from "./circuit.ts";
 import { registerMailboxBuiltins } from "./mailbox.ts";
 import { registerMutexBuiltins } from "./mutex.ts";
 import { registerRateLimitBuiltins } from "./rate-limit.ts";
@@ -25,5 +26,6 @@ export function registerConcurrency(vm: Vm): void {
   registerSharedStateBuiltins(vm);
   registerMailboxBuiltins(vm);
   registerRateLimitBuiltins(vm);
+  registerCircuitBuiltins(vm);
   registerSupervisorBuiltins(vm);
 }

@@ -12,6 +12,7 @@ import { registerHashing } from "./hashing.ts";
 import { registerCookies } from "./cookies.ts";
 import { registerCsv } from "./csv.ts";
 import { registerJson } from "./json.ts";
+import { registerJunit } from "./junit.ts";
 import { registerMultipart } from "./multipart.ts";
 import { registerMultipartBuilder } from "./multipart-build.ts";
 import { registerRegex } from "./regex.ts";
@@ -43,6 +44,7 @@ export function registerDataStdlib(vm: Vm, host: StdlibHost, providers: DataProv
   registerUuid(vm);
   registerSignatures(vm, providers.crypto);
   registerCsv(vm);
+  registerJunit(vm);
   registerYamlToml(vm);
   registerUrl(vm);
   registerSignedUrls(vm);
