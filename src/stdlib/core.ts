@@ -9,23 +9,7 @@ import { formatFloat, intFromNumberTrunc, intToNumber, parseIntLiteral } from ".
 import { codePointLength } from "../vm/strings.ts";
 import { Dict, err, HFloat, HSet, isResult, ok, RangeValue, Tag, type Value } from "../vm/values.ts";
 import type { Vm } from "../vm/vm.ts";
-
-const CATEGORIES = new Set<string>([
-  "timeout",
-  "auth",
-  "rate_limit",
-  "overloaded",
-  "server_error",
-  "transient_network",
-  "schema_validation",
-  "tool_error",
-  "tool_rejected",
-  "egress_blocked",
-  "cancelled",
-  "not_found",
-  "circuit_open",
-  "budget_exceeded",
-]);
+import { parseCategory } from "../runtime/error-category.ts";
 
 export function lengthOf(v: Value): number {
   if (typeof v === "string") return codePointLength(v);
@@ -168,15 +152,10 @@ export function registerCore(vm: Vm): void {
     throw runtimeError("unwrap_err called on non-Err");
   });
 
-  b("throw_error", (args) => {
-    const message = display(args[0] ?? null);
-    const category = args.length > 1 ? display(args[1]!) : "generic";
-    throw thrown(Dict.of({ message, category }));
-  });
   b("error", (args) => {
     const message = display(args[0] ?? null);
     const category = args.length > 1 ? display(args[1]!) : "generic";
-    if (!CATEGORIES.has(category) && category !== "generic") throw thrown(Dict.of({ message, category }));
+    if (parseCategory(category) !== category) throw thrown(Dict.of({ message, category }));
     throw categorized(category as ErrorCategory, message);
   });
 

@@ -6,6 +6,7 @@ import type { Vm } from "../vm/vm.ts";
 import { registerCollections } from "./collections.ts";
 import { registerCore } from "./core.ts";
 import { registerDictMethods } from "./dict-methods.ts";
+import { registerErrorCategories } from "./error-categories.ts";
 import type { StdlibHost } from "./host-api.ts";
 import { registerIterMethods } from "./iter-methods.ts";
 import { registerListMethods } from "./list-methods.ts";
@@ -18,6 +19,7 @@ import { registerStrings } from "./strings.ts";
 export function registerStdlib(vm: Vm, host: StdlibHost): void {
   void host;
   registerCore(vm);
+  registerErrorCategories(vm);
   registerListMethods(vm);
   registerDictMethods(vm);
   registerSets(vm);

@@ -139,7 +139,7 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             const sites = sitesFor(frame.proto!, rt);
             let v = sites[site];
             if (v === undefined) {
-              v = rt.resolveName(frame.module, name);
+              v = rt.resolveName(frame.module, name, frame.proto!.localNames);
               sites[site] = v;
             }
             stack[sp++] = v;

@@ -8,7 +8,8 @@ import type { BuiltinContext, BuiltinResult, TypeValue, Value } from "./values.t
 
 export interface RuntimeApi {
   /** Value of a name that is not a local or a module global (imports, builtins, host globals). */
-  resolveName(module: FrameModule, name: string): Value;
+  /** `localNames` (the current function's) only feed the did-you-mean hint of the error. */
+  resolveName(module: FrameModule, name: string, localNames?: readonly string[]): Value;
   /** Callee for a call by name; throws "Undefined builtin" when unknown. */
   resolveCallee(module: FrameModule, name: string): Value;
   /** Assignment to a name that is not a local or module global. */

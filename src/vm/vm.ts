@@ -4,6 +4,7 @@
 // Embedders create one `Vm` per program run; nothing here is global.
 
 import type { CompiledModule } from "../bytecode/proto.ts";
+import { nearestName } from "../diagnostics/suggest.ts";
 import { display, typeName } from "./display.ts";
 import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
 import { enterClosure } from "./calls.ts";
@@ -131,7 +132,7 @@ export class Vm implements RuntimeApi {
 
   // ---- RuntimeApi -------------------------------------------------------------
 
-  resolveName(module: FrameModule, name: string): Value {
+  resolveName(module: FrameModule, name: string, localNames: readonly string[] = []): Value {
     const bound = (module as ModuleInstance).imports?.get(name);
     if (bound) {
       const v = bound.module.globals[bound.index];
@@ -142,18 +143,23 @@ export class Vm implements RuntimeApi {
     if (b) return b;
     const g = this.globals.get(name);
     if (g !== undefined) return g;
-    throw new VmError(ErrorKind.UndefinedVariable, name);
+    const known = [
+      ...localNames,
+      ...((module as ModuleInstance).compiled?.globals ?? []),
+      ...this.globals.keys(),
+      ...this.builtins.keys(),
+    ];
+    const suggestion = nearestName(name, known);
+    if (suggestion === null) throw new VmError(ErrorKind.UndefinedVariable, name);
+    throw runtimeError(`Undefined variable: ${name} (did you mean \`${suggestion}\`?)`);
   }
 
   resolveCallee(module: FrameModule, name: string): Value {
-    try {
-      return this.resolveName(module, name);
-    } catch (e) {
-      if (e instanceof VmError && e.kind === ErrorKind.UndefinedVariable) {
-        throw new VmError(ErrorKind.UndefinedBuiltin, name);
-      }
-      throw e;
-    }
+    const bound = (module as ModuleInstance).imports?.has(name);
+    if (bound || this.builtins.has(name) || this.globals.has(name)) return this.resolveName(module, name);
+    const suggestion = nearestName(name, this.builtins.keys());
+    if (suggestion === null) throw new VmError(ErrorKind.UndefinedBuiltin, name);
+    throw runtimeError(`Undefined builtin: ${name} (did you mean \`${suggestion}\`?)`);
   }
 
   assignName(module: FrameModule, name: string, value: Value): void {

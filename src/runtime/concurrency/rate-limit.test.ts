@@ -6,7 +6,8 @@ import { test } from "node:test";
 import { runSource, uncaughtMessage } from "../../engine.ts";
 import { categorized, runtimeError, thrown } from "../../vm/errors.ts";
 import { Dict } from "../../vm/values.ts";
-import { classifyMessage, errorCategoryOf, RateLimiter } from "./rate-limit.ts";
+import { classifyMessage, errorCategoryOf } from "../error-category.ts";
+import { RateLimiter } from "./rate-limit.ts";
 
 async function run(source: string): Promise<string> {
   const out: string[] = [];

@@ -10,7 +10,8 @@
 // transient_network or timeout with exponential backoff.
 
 import { display } from "../../vm/display.ts";
-import { type ErrorCategory, ErrorKind, runtimeError, VmError } from "../../vm/errors.ts";
+import { type ErrorCategory, runtimeError, VmError } from "../../vm/errors.ts";
+import { errorCategoryOf } from "../error-category.ts";
 import { type Task, TaskState } from "../../vm/task.ts";
 import { Closure, Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
@@ -79,87 +80,6 @@ export function rateLimiterFor(vm: Vm): RateLimiter {
     limiters.set(vm, l);
   }
   return l;
-}
-
-const CATEGORY_NAMES = new Set<string>([
-  "timeout",
-  "auth",
-  "rate_limit",
-  "overloaded",
-  "server_error",
-  "transient_network",
-  "schema_validation",
-  "tool_error",
-  "tool_rejected",
-  "egress_blocked",
-  "cancelled",
-  "not_found",
-  "circuit_open",
-  "budget_exceeded",
-]);
-
-function parseCategory(text: string): ErrorCategory {
-  return CATEGORY_NAMES.has(text) ? (text as ErrorCategory) : "generic";
-}
-
-const STATUS_CATEGORIES: Record<number, ErrorCategory> = {
-  401: "auth",
-  403: "auth",
-  404: "not_found",
-  410: "not_found",
-  408: "timeout",
-  504: "timeout",
-  522: "timeout",
-  524: "timeout",
-  429: "rate_limit",
-  503: "overloaded",
-  529: "overloaded",
-  500: "server_error",
-  502: "server_error",
-};
-
-/** Categorizes an error message: HTTP status codes first, then well-known identifiers. */
-export function classifyMessage(message: string): ErrorCategory {
-  for (const m of message.matchAll(/(?<!\d)([45]\d\d)(?!\d)/g)) {
-    const category = STATUS_CATEGORIES[Number(m[1])];
-    if (category) return category;
-  }
-  if (message.includes("Deadline exceeded") || message.includes("context deadline exceeded"))
-    return "timeout";
-  if (message.includes("overloaded_error")) return "overloaded";
-  if (message.includes("api_error")) return "server_error";
-  if (message.includes("insufficient_quota") || message.includes("billing_hard_limit_reached"))
-    return "rate_limit";
-  if (message.includes("invalid_api_key") || message.includes("authentication_error")) return "auth";
-  if (message.includes("not_found_error") || message.includes("model_not_found")) return "not_found";
-  if (message.includes("circuit_open")) return "circuit_open";
-  const lower = message.toLowerCase();
-  const transient = [
-    "connection reset",
-    "connection refused",
-    "connection closed",
-    "broken pipe",
-    "dns error",
-    "stream error",
-    "unexpected eof",
-  ];
-  return transient.some((t) => lower.includes(t)) ? "transient_network" : "generic";
-}
-
-/** The category of a run-time error, as the reference's retry classifier sees it. */
-export function errorCategoryOf(e: VmError): ErrorCategory {
-  switch (e.kind) {
-    case ErrorKind.Categorized:
-      return e.category;
-    case ErrorKind.Thrown:
-      if (e.thrown instanceof Dict)
-        return e.thrown.map.has("category") ? parseCategory(display(e.thrown.get("category"))) : "generic";
-      return typeof e.thrown === "string" ? classifyMessage(e.thrown) : "generic";
-    case ErrorKind.Runtime:
-      return classifyMessage(e.detail);
-    default:
-      return "generic";
-  }
 }
 
 const RETRYABLE = new Set<ErrorCategory>(["rate_limit", "overloaded", "transient_network", "timeout"]);
