@@ -3,7 +3,7 @@
 // bundle keeps CLI start-up near `node -e 0` (see docs/decisions/0001).
 // First it embeds the `std/*` Harn modules (src/stdlib/std/*.harn) into a
 // generated TypeScript map, so they ship inside the bundle.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const stdDir = "src/stdlib/std";
@@ -27,7 +27,10 @@ const common = {
   },
 };
 
+// The CLI is CommonJS so that bin/harn.mjs can compile it through vm.Script
+// with a V8 code cache; a stale cache from an earlier build is removed here.
+rmSync("dist/.code-cache", { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: "dist/harn.mjs" }),
+  build({ ...common, format: "cjs", banner: {}, entryPoints: ["src/cli/main.ts"], outfile: "dist/harn.cjs" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs" }),
 ]);

@@ -2,7 +2,7 @@
 // dispatches. Unknown commands and missing files are one-line errors with
 // exit code 2.
 
-import { argv, stdout } from "../host/node-process.ts";
+import { argv, setExitCode, stderr, stdout } from "../host/node-process.ts";
 import { benchCommand } from "./bench-cmd.ts";
 import { checkCommand } from "./check.ts";
 import { parseCommand } from "./parse-cmd.ts";
@@ -42,4 +42,10 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-await main(argv());
+// Not a top-level await: the CLI bundle is CommonJS so bin/harn.mjs can load
+// it with a V8 code cache (see docs/decisions/0001-bundled-cli.md).
+main(argv()).catch((e: unknown) => {
+  stderr.write(`harn: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  stderr.flush();
+  setExitCode(70);
+});

@@ -219,7 +219,7 @@ describe("harn test arguments and reports", () => {
   });
 });
 
-const bundle = path.join(repo, "dist/harn.mjs");
+const bundle = path.join(repo, "dist/harn.cjs");
 
 describe("harn test via the built CLI", {
   skip: !existsSync(bundle) && "run node scripts/build.mjs first",
