@@ -1,0 +1,26 @@
+// The network part of the standard library: HTTP client builtins with
+// mocks and retries, streaming downloads, the egress policy, in-process
+// HTTP/SSE/WebSocket servers, transport mocks, `host_call` with its mock
+// registry, and the Postgres mock. Everything reaches the machine through
+// an HttpHost and a SystemHost, so this folder never touches node:*.
+
+import { Dict } from "../../vm/values.ts";
+import type { Vm } from "../../vm/vm.ts";
+import type { SystemHost } from "../system/host.ts";
+import { registerHttpClient } from "./client-builtins.ts";
+import type { HttpHost } from "./host.ts";
+import { HttpRuntime } from "./http-runtime.ts";
+import { fail } from "./options.ts";
+import { registerHttpStreams } from "./stream-builtins.ts";
+
+/** Installs the network builtins backed by `host` (network) and `system` (files, env, processes). */
+export function registerHttpStdlib(vm: Vm, host: HttpHost, system: SystemHost): void {
+  const rt = new HttpRuntime(host, system);
+  registerHttpClient(vm, rt);
+  registerHttpStreams(vm, rt);
+  vm.registerBuiltin("egress_policy", (args) => {
+    const config = args[0];
+    if (!(config instanceof Dict)) throw fail("egress_policy: requires a config dict");
+    return rt.egress.install(config);
+  });
+}
