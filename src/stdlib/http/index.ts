@@ -8,16 +8,24 @@ import { Dict } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { SystemHost } from "../system/host.ts";
 import { registerHttpClient } from "./client-builtins.ts";
+import { registerHostCall } from "./host-call.ts";
 import type { HttpHost } from "./host.ts";
 import { HttpRuntime } from "./http-runtime.ts";
+import { registerHttpServer } from "./http-server.ts";
 import { fail } from "./options.ts";
+import { registerPostgresMock } from "./postgres-mock.ts";
 import { registerHttpStreams } from "./stream-builtins.ts";
+import { registerTlsConfig } from "./tls-config.ts";
 
 /** Installs the network builtins backed by `host` (network) and `system` (files, env, processes). */
 export function registerHttpStdlib(vm: Vm, host: HttpHost, system: SystemHost): void {
   const rt = new HttpRuntime(host, system);
   registerHttpClient(vm, rt);
   registerHttpStreams(vm, rt);
+  registerHttpServer(vm, rt.handles);
+  registerTlsConfig(vm, host, system);
+  registerHostCall(vm, system);
+  registerPostgresMock(vm, rt.handles);
   vm.registerBuiltin("egress_policy", (args) => {
     const config = args[0];
     if (!(config instanceof Dict)) throw fail("egress_policy: requires a config dict");
