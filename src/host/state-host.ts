@@ -43,6 +43,19 @@ export const nodeDurableFs: DurableFs = {
     });
   },
 
+  appendSynced(path: string, data: Uint8Array): void {
+    io(() => {
+      const fd = fs.openSync(path, "a", 0o666);
+      try {
+        let offset = 0;
+        while (offset < data.length) offset += fs.writeSync(fd, data, offset);
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  },
+
   rename(from: string, to: string): void {
     io(() => fs.renameSync(from, to));
   },

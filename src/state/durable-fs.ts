@@ -22,6 +22,8 @@ export interface DurableFs {
   readText(path: string): string | null;
   /** Creates or truncates `path`, writes `data` and fsyncs the file before returning. */
   writeSynced(path: string, data: Uint8Array): void;
+  /** Appends `data` (creating the file when missing) and fsyncs before returning. */
+  appendSynced(path: string, data: Uint8Array): void;
   /** Atomically replaces `to` with `from` (same directory). */
   rename(from: string, to: string): void;
   /** Flushes a directory's entries (makes a rename durable); best effort where unsupported. */

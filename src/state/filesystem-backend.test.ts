@@ -34,6 +34,9 @@ class MemoryFs implements DurableFs {
     this.fail("writeSynced");
     this.files.set(p, new TextDecoder().decode(data));
   }
+  appendSynced(p: string, data: Uint8Array): void {
+    this.files.set(p, (this.files.get(p) ?? "") + new TextDecoder().decode(data));
+  }
   rename(from: string, to: string): void {
     this.fail("rename");
     const v = this.files.get(from);

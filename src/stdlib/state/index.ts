@@ -10,7 +10,9 @@ import { v7 as uuidV7 } from "uuid";
 import type { Vm } from "../../vm/vm.ts";
 import type { SystemHost } from "../system/host.ts";
 import { registerAgentState } from "./agent-state.ts";
+import { registerMemory } from "./memory.ts";
 import { registerMetadata } from "./metadata.ts";
+import { registerProject } from "./project.ts";
 import { registerScanDirectory } from "./scan-directory.ts";
 import { registerStore } from "./store.ts";
 
@@ -32,4 +34,6 @@ export function registerStateStdlib(
   registerStore(vm, host, durable);
   registerMetadata(vm, host, durable);
   registerScanDirectory(vm, host);
+  registerMemory(vm, host, durable);
+  registerProject(vm, host);
 }
