@@ -36,11 +36,15 @@ export interface LlmRequest {
   readonly topK: number | null;
   readonly stop: readonly string[];
   readonly seed: number | null;
+  readonly frequencyPenalty: number | null;
+  readonly presencePenalty: number | null;
   /** Native tool definitions (`{name, description, parameters}` or a provider's own shape). */
   readonly tools: readonly JsonObject[] | null;
   readonly toolChoice: JsonValue;
   readonly thinking: ThinkingConfig;
   readonly outputFormat: OutputFormat;
+  /** The messages carry images (or `vision: true` was asked for). */
+  readonly vision: boolean;
   /** Ask the provider to cache the prompt prefix. */
   readonly cache: boolean;
   readonly stream: boolean;
