@@ -7,6 +7,7 @@ import { checkProgram } from "./check/checker.ts";
 import { compileModule } from "./compiler/compile-module.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { fileExists, paths, readText } from "./host/node-fs.ts";
+import { env } from "./host/node-process.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
 import { nodeCompressionProvider, nodeCryptoProvider } from "./host/crypto-host.ts";
 import { nodeSystemHost } from "./host/system-host.ts";
@@ -27,6 +28,7 @@ import { parse } from "./syntax/parser.ts";
 import { display } from "./vm/display.ts";
 import { ErrorKind, runtimeError, type VmError } from "./vm/errors.ts";
 import { registerIntrinsics } from "./vm/intrinsics.ts";
+import type { JitMode } from "./vm/jit/tier.ts";
 import { type ModuleLoader, Vm } from "./vm/vm.ts";
 
 export interface CompileOutput {
@@ -88,6 +90,8 @@ export interface VmSetup {
   readonly host?: StdlibHost;
   /** Processes, paths and terminal streams for the system builtins (default: this Node process). */
   readonly systemHost?: SystemHost;
+  /** The compiling tier (default: HARN_JIT from the environment, else "on"). */
+  readonly jit?: JitMode;
   /** Aborting cancels every task of the run (timeouts). */
   readonly signal?: AbortSignal;
 }
@@ -124,6 +128,11 @@ export function stdModuleSource(spec: string): string | undefined {
   return spec.startsWith("std/") ? STD_MODULES[spec.slice(4)] : undefined;
 }
 
+function jitModeFromEnv(): JitMode {
+  const mode = env("HARN_JIT");
+  return mode === "off" || mode === "eager" ? mode : "on";
+}
+
 /** A VM with the language intrinsics and the standard library installed. */
 export function createVm(setup: VmSetup = {}): Vm {
   const vm = new Vm({
@@ -131,6 +140,7 @@ export function createVm(setup: VmSetup = {}): Vm {
     loader: fileModuleLoader((spec) => setup.builtinModule?.(spec) ?? stdModuleSource(spec)),
     ...(setup.output && { output: setup.output }),
     ...(setup.errorOutput && { errorOutput: setup.errorOutput }),
+    jit: setup.jit ?? jitModeFromEnv(),
   });
   registerIntrinsics(vm);
   registerConcurrency(vm);

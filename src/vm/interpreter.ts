@@ -25,7 +25,10 @@ import { valuesEqual, compareValues } from "./compare.ts";
 import { display, typeName, truthy } from "./display.ts";
 import { ErrorKind, runtimeError, thrown, typeError, VmError } from "./errors.ts";
 import { GeneratorLoop, type LoopSource, loopSource, NativeLoop } from "./iterators.ts";
-import { sitesFor } from "./link.ts";
+import { type LinkedProto, sitesFor } from "./link.ts";
+import { JitExit } from "./jit/gen.ts";
+import { destructureError } from "./jit/helpers.ts";
+import { compiledFor } from "./jit/tier.ts";
 import { intAdd, intDiv, intSub } from "./numbers.ts";
 import { add, contains, div, mod, mul, neg, pow, sub } from "./operators.ts";
 import { checkParam } from "./param-check.ts";
@@ -42,10 +45,6 @@ export enum Exit {
 const BUDGET = 10_000;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-function destructureError(v: Value, pattern: string): VmError {
-  return runtimeError(`cannot destructure ${typeName(v)} with ${pattern} pattern`);
-}
-
 /** Runs `task` until it finishes, parks or yields its time slice. */
 export function execute(rt: RuntimeApi, task: Task): Exit {
   let budget = BUDGET;
@@ -53,6 +52,27 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
     const fiber = task.fiber;
     const stack = fiber.stack;
     const frame = fiber.frames[fiber.frames.length - 1]!;
+    const proto = frame.proto;
+    if (proto !== null && task.interrupt === null && task.continuation === null) {
+      const jit = compiledFor(rt, proto, proto.runtime as LinkedProto);
+      if (jit !== null) {
+        let r: JitExit;
+        try {
+          r = jit(rt, task, fiber, frame);
+          if (r === JitExit.Budget) {
+            task.jitBudget = BUDGET;
+            if (checkpoint(rt, task)) return Exit.Yielded;
+            continue;
+          }
+        } catch (e) {
+          const error = raiseAt(rt, frame, e);
+          if (!unwind(task, error)) return Exit.Done;
+          continue;
+        }
+        if (r === JitExit.Continue) continue;
+        if (r !== JitExit.Step) return r === JitExit.Park ? Exit.Parked : Exit.Done;
+      }
+    }
     const code = frame.code;
     const k = frame.k;
     const base = frame.base;
@@ -267,11 +287,20 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
           }
           case Op.Jump: {
             const target = code[ip]!;
-            if (target < ip && --budget <= 0) {
-              frame.ip = target;
-              fiber.sp = sp;
-              if (checkpoint(rt, task)) return Exit.Yielded;
-              budget = BUDGET;
+            if (target < ip) {
+              if (--budget <= 0) {
+                frame.ip = target;
+                fiber.sp = sp;
+                if (checkpoint(rt, task)) return Exit.Yielded;
+                budget = BUDGET;
+              }
+              // A hot loop moves to compiled code at its head (on-stack replacement).
+              const linked = proto!.runtime as LinkedProto;
+              if (linked.jit !== null && ++linked.heat >= rt.jitThreshold) {
+                frame.ip = target;
+                fiber.sp = sp;
+                continue outer;
+              }
             }
             ip = target;
             break;

@@ -12,6 +12,10 @@ export interface LinkedProto {
   sites: (Value | undefined)[];
   /** The VM the site cache was filled for; another VM running the same prototype starts it afresh. */
   owner: unknown;
+  /** Compiled code (jit/tier.ts): undefined until tried, null when the tier cannot take the function. */
+  jit: unknown;
+  /** Entries counted towards compiling the function. */
+  heat: number;
 }
 
 function materialize(c: Constant): Value {
@@ -44,7 +48,7 @@ function fromJson(v: SchemaJson): Value {
 export function link(proto: FnProto): LinkedProto {
   let rt = proto.runtime as LinkedProto | undefined;
   if (rt === undefined) {
-    rt = { k: proto.consts.map(materialize), sites: [], owner: undefined };
+    rt = { k: proto.consts.map(materialize), sites: [], owner: undefined, jit: undefined, heat: 0 };
     proto.runtime = rt;
   }
   return rt;

@@ -28,4 +28,6 @@ export interface RuntimeApi {
   shouldYield(task: Task): boolean;
   /** Hard cap on frames per fiber (deep non-tail recursion). */
   readonly maxFrames: number;
+  /** Entries before a function is compiled to JavaScript (Infinity: never, 0: at once). */
+  readonly jitThreshold: number;
 }

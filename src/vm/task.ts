@@ -123,6 +123,8 @@ export class Task {
   error: VmError | null = null;
   /** Set while parked: how to deliver the awaited result. */
   continuation: Continuation | null = null;
+  /** Instructions compiled code may run before the next checkpoint (loop back-edges and calls). */
+  jitBudget = 10_000;
   /** Incremented per park, so a stale settlement cannot resume a later park. */
   parkCount = 0;
   /** Releases whatever a parked task waits on (timer, queue slot) when it is interrupted. */

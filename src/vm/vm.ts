@@ -9,6 +9,7 @@ import { display, typeName } from "./display.ts";
 import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
 import { enterClosure } from "./calls.ts";
 import { execute } from "./interpreter.ts";
+import { type JitMode, jitThreshold } from "./jit/tier.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type AmbientContext, type FrameModule, Task, TaskState } from "./task.ts";
@@ -41,6 +42,8 @@ export interface VmOptions {
   /** The root task's ambient context. */
   readonly rootContext: AmbientContext;
   readonly maxFrames?: number;
+  /** The compiling tier: "on" (default) compiles hot functions, "eager" every function, "off" none. */
+  readonly jit?: JitMode;
 }
 
 interface Binding {
@@ -75,6 +78,7 @@ export class Vm implements RuntimeApi {
   readonly methods = new Map<string, Map<string, MethodFn>>();
   readonly globals = new Map<string, Value>();
   readonly maxFrames: number;
+  readonly jitThreshold: number;
   readonly scheduler: Scheduler;
   private readonly modules = new Map<string, ModuleInstance>();
   /** Tasks that have not finished yet. */
@@ -86,6 +90,7 @@ export class Vm implements RuntimeApi {
 
   constructor(private readonly options: VmOptions) {
     this.maxFrames = options.maxFrames ?? 100_000;
+    this.jitThreshold = jitThreshold(options.jit ?? "on");
     this.output = options.output ?? ((t) => void t);
     this.errorOutput = options.errorOutput ?? ((t) => void t);
     this.scheduler = new Scheduler(
