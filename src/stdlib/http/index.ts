@@ -15,7 +15,12 @@ import { registerHttpServer } from "./http-server.ts";
 import { fail } from "./options.ts";
 import { registerPostgresMock } from "./postgres-mock.ts";
 import { registerHttpStreams } from "./stream-builtins.ts";
+import { registerSseClient } from "./sse-client.ts";
+import { registerSseServer } from "./sse-server.ts";
 import { registerTlsConfig } from "./tls-config.ts";
+import { TransportState } from "./transport-state.ts";
+import { registerWebSocketClient } from "./websocket-client.ts";
+import { registerWebSocketServer } from "./websocket-server.ts";
 
 /** Installs the network builtins backed by `host` (network) and `system` (files, env, processes). */
 export function registerHttpStdlib(vm: Vm, host: HttpHost, system: SystemHost): void {
@@ -26,6 +31,17 @@ export function registerHttpStdlib(vm: Vm, host: HttpHost, system: SystemHost): 
   registerTlsConfig(vm, host, system);
   registerHostCall(vm, system);
   registerPostgresMock(vm, rt.handles);
+  const transports = new TransportState(rt.handles);
+  registerSseServer(vm, rt.handles);
+  registerSseClient(vm, rt, transports);
+  registerWebSocketClient(vm, rt, transports);
+  registerWebSocketServer(vm, rt, transports);
+  vm.registerBuiltin("transport_mock_clear", () => {
+    rt.closeStreams();
+    transports.clear();
+    return null;
+  });
+  vm.registerBuiltin("transport_mock_calls", () => transports.callLog());
   vm.registerBuiltin("egress_policy", (args) => {
     const config = args[0];
     if (!(config instanceof Dict)) throw fail("egress_policy: requires a config dict");

@@ -10,8 +10,8 @@ import {
   type RetryPolicy,
 } from "../../llm/transport/retry.ts";
 import { display } from "../../vm/display.ts";
-import { Dict, type Value } from "../../vm/values.ts";
-import { encodeBase64 } from "../data/encoding.ts";
+import { BytesValue, Dict, type Value } from "../../vm/values.ts";
+import { decodeBase64, encodeBase64 } from "../data/encoding.ts";
 import { boolOption, dictOption, fail, intOption, msOption } from "./options.ts";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -120,18 +120,15 @@ function multipartField(entry: Value, readFile: FileReader): MultipartField {
     filename ??= file.name;
     value = file.bytes;
   } else if (base64 !== undefined) {
-    const text = display(base64);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
-      throw fail("http: invalid multipart base64 value");
+    try {
+      value = decodeBase64(display(base64));
+    } catch (e) {
+      throw fail(`http: invalid multipart base64 value: ${e instanceof Error ? e.message : String(e)}`);
     }
-    value = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   } else {
     const raw = entry.map.get("value");
     if (raw === undefined) throw fail("http: multipart entry requires value, value_base64, or path");
-    value =
-      raw !== null && typeof raw === "object" && "bytes" in raw
-        ? (raw as { bytes: Uint8Array }).bytes
-        : new TextEncoder().encode(display(raw));
+    value = raw instanceof BytesValue ? raw.bytes : new TextEncoder().encode(display(raw));
   }
   return {
     name,
