@@ -63,6 +63,16 @@ async function dispatch(ctx: CallContext, request: LlmRequest, onDelta?: DeltaSi
 }
 
 function recordUsage(state: LlmState, r: LlmResponse, durationMs: number): void {
+  state.trace.emit({
+    type: "llm_call",
+    call_id: state.trace.nextCallId(),
+    model: r.model,
+    input_tokens: r.usage.inputTokens,
+    output_tokens: r.usage.outputTokens,
+    cache_tokens: r.usage.cacheReadTokens,
+    duration_ms: durationMs,
+    iteration: 0,
+  });
   const u = state.usage;
   u.inputTokens += r.usage.inputTokens;
   u.outputTokens += r.usage.outputTokens;
@@ -216,6 +226,13 @@ export async function runSchemaLoop(ctx: CallContext, opts: LlmCallOptions): Pro
       return { result, response, errors, attempts: attempt + 1 };
     }
     const nudge = schemaNudge(errors, opts);
+    ctx.state.trace.emit({
+      type: "schema_retry",
+      attempt: attempt + 1,
+      errors,
+      nudge_used: nudge !== "",
+      correction_prompt: nudge,
+    });
     request = {
       ...opts.request,
       messages: nudge === "" ? original : [...original, { role: "user", content: nudge }],

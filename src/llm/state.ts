@@ -6,6 +6,7 @@
 
 import type { Value } from "../vm/values.ts";
 import type { Vm } from "../vm/vm.ts";
+import { AgentTrace } from "./agent-trace.ts";
 import type { CapabilityFile } from "./catalog/capability-rules.ts";
 import { REGISTERED_PROVIDER_NAMES } from "./catalog/providers.ts";
 import { MockRegistry } from "./mock/registry.ts";
@@ -43,6 +44,8 @@ export class LlmState {
   budgetUsd: number | null = null;
   spentUsd = 0;
   readonly usage: UsageLedger = { inputTokens: 0, outputTokens: 0, durationMs: 0, calls: 0 };
+  /** Events for `agent_trace()`; the agent loop appends its own through `llmStateOf(vm).trace`. */
+  readonly trace = new AgentTrace();
 
   constructor(
     readonly host: LlmHost,

@@ -1,6 +1,6 @@
 // Cost and usage builtins (spec: "LLM cost & budgets"): price lookups, the
-// session budget `llm_call` enforces, and the running totals of this VM's
-// calls.
+// session budget `llm_call` enforces, the running totals of this VM's
+// calls, and the agent trace (`agent_trace`, `agent_trace_summary`).
 
 import { display } from "../../vm/display.ts";
 import { thrown } from "../../vm/errors.ts";
@@ -8,6 +8,7 @@ import { Dict, HFloat } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { resolveModelInfo } from "../catalog/models.ts";
 import { modelCost } from "../catalog/pricing.ts";
+import { jsonToValue } from "../json.ts";
 import { asInt } from "../option-values.ts";
 import { catalogKeyAvailable, defaultProvider } from "../selection.ts";
 import type { LlmState } from "../state.ts";
@@ -46,6 +47,8 @@ export function registerUsageBuiltins(vm: Vm, state: LlmState): void {
       total_calls: u.calls,
     });
   });
+  vm.registerBuiltin("agent_trace", () => state.trace.events().map(jsonToValue));
+  vm.registerBuiltin("agent_trace_summary", () => jsonToValue(state.trace.summary()));
   vm.registerBuiltin("llm_info", () => {
     const raw = state.env("HARN_LLM_MODEL") ?? "";
     const resolved = resolveModelInfo(raw, defaultProvider(state));
