@@ -96,6 +96,8 @@ export async function attemptOnce(
   onDelta?: DeltaSink,
 ): Promise<LlmResponse> {
   await rateLimiterFor(ctx.vm).acquire(request.provider, () => !ctx.signal.aborted);
+  // The caller may have been cancelled while waiting for the permit.
+  if (ctx.signal.aborted) throw new LlmError("cancelled", "llm_call cancelled before the request was sent");
   checkPreflight(request, opts.budget, ctx.state.budgetUsd, ctx.state.spentUsd);
   const started = ctx.state.host.now();
   const response = await dispatch(ctx, request, onDelta);
