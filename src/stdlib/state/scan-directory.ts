@@ -11,7 +11,7 @@ import type { SystemHost } from "../system/host.ts";
 import { executionRoot } from "../system/locations.ts";
 import { joinPath } from "../system/path-text.ts";
 import { dictArg, optionBool, optionInt, optionText, textOr } from "./options.ts";
-import { relativeOrSelf } from "./state-root.ts";
+import { relativePosix } from "./project-fs.ts";
 
 interface ScanOptions {
   pattern: string | undefined;
@@ -91,7 +91,7 @@ function walk(
     } catch {
       continue;
     }
-    const rel = relativeOrSelf(full, base);
+    const rel = relativePosix(base, full);
     if (o.pattern !== undefined && !simplePatternMatch(o.pattern, rel)) {
       if (info.isDir) walk(host, full, base, o, depth + 1, out);
       continue;

@@ -34,16 +34,3 @@ export function stateRootOf(host: SystemHost, base: string): string {
     ? resolveAgainst(base, configured)
     : joinPath(base, ".harn");
 }
-
-/** `path` relative to `base` when it lies inside it (`.` for base itself), else null. */
-export function stripPrefix(path: string, base: string): string | null {
-  const trimmed = base.length > 1 && base.endsWith("/") ? base.slice(0, -1) : base;
-  if (path === trimmed) return ".";
-  const prefix = trimmed === "/" ? "/" : `${trimmed}/`;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : null;
-}
-
-/** `path` relative to `base` when inside it, else `path` itself (the reference's display rule). */
-export function relativeOrSelf(path: string, base: string): string {
-  return stripPrefix(path, base) ?? path;
-}
