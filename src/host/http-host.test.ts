@@ -1,11 +1,15 @@
 // The Node HttpHost: development certificates that Node's own X.509 parser
 // accepts (names, key match, self-signature), and WebSocket sockets on
 // 127.0.0.1 — upgrade refusals with their status, frames both ways, close
-// codes, and the events a server connection reports.
+// codes, and the events a server connection reports; requests through a
+// local forward proxy.
 
 import assert from "node:assert/strict";
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { TransportError } from "../llm/transport/errors.ts";
 import type { WsEvent } from "../stdlib/http/host.ts";
 import { nodeHttpHost as host } from "./http-host.ts";
 
@@ -80,5 +84,60 @@ test("WebSocket upgrades: refusals carry their status, accepted sockets exchange
   } finally {
     server.close();
     clearInterval(keepAlive);
+  }
+});
+
+test("proxied requests: absolute-URI requests with proxy auth, no_proxy bypass, refused tunnels", async () => {
+  const seen: { method?: string; url?: string; auth?: string }[] = [];
+  const proxy = http.createServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, auth: req.headers["proxy-authorization"] });
+    res.writeHead(200, { "x-via": "proxy" });
+    res.end("proxied");
+  });
+  proxy.on("connect", (_req, socket: import("node:net").Socket) => {
+    socket.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  try {
+    const res = await host.transport.send({
+      method: "GET",
+      url: "http://example.invalid/check?x=1",
+      headers: [["Accept", "text/plain"]],
+      timeoutMs: 2000,
+      proxy: { url: proxyUrl, username: "user", password: "pass" },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-via"), "proxy");
+    assert.equal(await res.text(), "proxied");
+    assert.deepEqual(seen[0], {
+      method: "GET",
+      url: "http://example.invalid/check?x=1",
+      auth: `Basic ${Buffer.from("user:pass").toString("base64")}`,
+    });
+    await assert.rejects(
+      host.transport.send({
+        method: "GET",
+        url: "https://example.invalid/",
+        headers: [],
+        timeoutMs: 2000,
+        proxy: { url: proxyUrl },
+      }),
+      (e: unknown) => e instanceof TransportError && e.kind === "connect" && /407/.test(e.message),
+    );
+    // Bypassed hosts go direct: the refused direct connection proves the proxy was skipped.
+    await assert.rejects(
+      host.transport.send({
+        method: "GET",
+        url: "http://127.0.0.1:1/",
+        headers: [],
+        timeoutMs: 2000,
+        proxy: { url: proxyUrl, noProxy: "localhost,127.0.0.1" },
+      }),
+      (e: unknown) => e instanceof TransportError && e.kind === "connect",
+    );
+    assert.equal(seen.length, 1);
+  } finally {
+    proxy.close();
   }
 });

@@ -1,4 +1,5 @@
-// The Node implementation of HttpHost: the fetch transport, WebSocket
+// The Node implementation of HttpHost: the fetch transport (with proxied
+// requests sent through node:http, which fetch cannot do), WebSocket
 // client and server sockets through the `ws` package (loaded on first use:
 // it costs ~40 ms to import and most programs never open a socket), and
 // self-signed development certificates. Sockets and listeners are unref'd
@@ -8,10 +9,20 @@
 
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import type { WebSocket as WsSocket } from "ws";
+import { TransportError } from "../llm/transport/errors.ts";
 import { fetchTransport } from "../llm/transport/fetch-transport.ts";
+import {
+  bypassesProxy,
+  type ProxyConfig,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "../llm/transport/types.ts";
+import { selfSignedCertificatePem } from "../stdlib/http/certificate-der.ts";
 import type {
   HttpHost,
   WsConnection,
@@ -185,93 +196,177 @@ async function connectWebSocket(
   });
 }
 
-// ---- development certificates (DER writer) --------------------------------
+// ---- forward proxies ----------------------------------------------------------
+// fetch cannot talk to a proxy, so proxied requests go through node:http:
+// an absolute-URI request for http:// targets, a CONNECT tunnel for https://.
+// Redirects are not followed on this path; the deadline covers the body.
 
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+function proxyHeaders(proxy: ProxyConfig): Record<string, string> {
+  if (proxy.username === undefined) return {};
+  const token = Buffer.from(`${proxy.username}:${proxy.password ?? ""}`).toString("base64");
+  return { "proxy-authorization": `Basic ${token}` };
 }
 
-function tlv(tag: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
-}
-
-const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
-const explicit = (n: number, body: Buffer): Buffer => tlv(0xa0 + n, body);
-
-function oid(text: string): Buffer {
-  const parts = text.split(".").map(Number);
-  const out = [parts[0]! * 40 + parts[1]!];
-  for (const p of parts.slice(2)) {
-    const chunk: number[] = [p & 0x7f];
-    for (let v = p >> 7; v > 0; v >>= 7) chunk.unshift((v & 0x7f) | 0x80);
-    out.push(...chunk);
+function incoming(
+  res: http.IncomingMessage,
+  url: string,
+  finish: (error?: TransportError) => TransportError | undefined,
+): TransportResponse {
+  const headers = new Map<string, string>();
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(k === "set-cookie" ? "\n" : ", ") : v);
   }
-  return tlv(0x06, Buffer.from(out));
-}
-
-function integer(bytes: Buffer): Buffer {
-  // A leading 1 bit would make the number negative; pad with a zero byte.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-}
-
-function utcTime(date: Date): Buffer {
-  const two = (n: number): string => String(n).padStart(2, "0");
-  const text = `${two(date.getUTCFullYear() % 100)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
-  return tlv(0x17, Buffer.from(text, "ascii"));
-}
-
-function ipBytes(host: string): Buffer {
-  if (net.isIP(host) === 4) return Buffer.from(host.split(".").map(Number));
-  const [head = "", tail = ""] = host.split("::");
-  const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
-  const h = groups(head);
-  const t = groups(tail);
-  const all = host.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
-  return Buffer.from(all.flatMap((g) => [Number.parseInt(g, 16) >> 8, Number.parseInt(g, 16) & 0xff]));
-}
-
-function subjectAltName(hosts: readonly string[]): Buffer {
-  const names = hosts.map((h) => (net.isIP(h) ? tlv(0x87, ipBytes(h)) : tlv(0x82, Buffer.from(h, "ascii"))));
-  return seq(oid("2.5.29.17"), tlv(0x04, seq(...names)));
-}
-
-/**
- * A self-signed X.509 v3 certificate for local development TLS: an ECDSA
- * P-256 key, the certificate body encoded by the small DER writer above
- * (Node parses certificates but cannot create them), the hosts as
- * subjectAltName entries (DNS names, or IP addresses for IP literals),
- * valid from an hour ago for one year.
- */
-function selfSignedCertificate(hosts: readonly string[]): { certPem: string; keyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const ecdsaWithSha256 = seq(oid("1.2.840.10045.4.3.2"));
-  const name = seq(set(seq(oid("2.5.4.3"), tlv(0x0c, Buffer.from(hosts[0] ?? "localhost", "utf8")))));
-  const now = Date.now();
-  const tbs = seq(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(randomBytes(16)),
-    ecdsaWithSha256,
-    name,
-    seq(utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + 365 * 86_400_000))),
-    name,
-    publicKey.export({ type: "spki", format: "der" }),
-    explicit(3, seq(subjectAltName(hosts))),
-  );
-  const signature = sign("sha256", tbs, privateKey);
-  const der = seq(tbs, ecdsaWithSha256, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const body = der.toString("base64").replace(/.{1,64}/g, "$&\n");
+  let consumed = false;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (consumed) throw new TransportError("protocol", "response body already read");
+    consumed = true;
+    try {
+      for await (const chunk of res) yield new Uint8Array(chunk as Buffer);
+      finish();
+    } catch (e) {
+      throw finish(
+        new TransportError("protocol", `reading the response failed (${url}): ${(e as Error).message}`),
+      );
+    }
+  }
+  const bytes = async (): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = [];
+    for await (const c of chunks()) parts.push(c);
+    return new Uint8Array(Buffer.concat(parts));
+  };
   return {
-    certPem: `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`,
-    keyPem: String(privateKey.export({ type: "pkcs8", format: "pem" })),
+    status: res.statusCode ?? 0,
+    url,
+    headers,
+    chunks,
+    bytes,
+    text: async () => Buffer.from(await bytes()).toString("utf8"),
+    cancel: () => {
+      finish();
+      res.destroy();
+    },
   };
 }
 
+function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<TransportResponse> {
+  const via = new URL(proxy.url);
+  const target = new URL(req.url);
+  const headers: Record<string, string> = { host: target.host };
+  for (const [k, v] of req.headers) headers[k.toLowerCase()] = v;
+  const live = new Set<{ destroy(): void }>();
+  return new Promise((resolve, reject) => {
+    let outcome: TransportError | undefined;
+    let settled = false;
+    const timer =
+      req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              stop(
+                new TransportError("timeout", `operation timed out after ${req.timeoutMs}ms (${req.url})`),
+              ),
+            req.timeoutMs,
+          );
+    const onAbort = (): void => void stop(new TransportError("aborted", `request aborted (${req.url})`));
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    /** Ends the exchange; the first error wins and is what later reads report. */
+    function stop(error?: TransportError): TransportError | undefined {
+      if (timer !== undefined) clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
+      outcome ??= error;
+      if (error !== undefined) for (const r of live) r.destroy();
+      if (!settled && outcome !== undefined) {
+        settled = true;
+        reject(outcome);
+      }
+      return outcome ?? error;
+    }
+    const respond = (res: http.IncomingMessage): void => {
+      settled = true;
+      resolve(incoming(res, req.url, stop));
+    };
+    const connectError = (e: Error): void =>
+      void stop(new TransportError("connect", `proxy request failed (${req.url}): ${e.message}`));
+    const port = Number(via.port || (via.protocol === "https:" ? 443 : 80));
+    if (target.protocol === "http:") {
+      const r = http.request({
+        host: via.hostname,
+        port,
+        method: req.method,
+        path: target.href,
+        headers: { ...headers, ...proxyHeaders(proxy) },
+      });
+      live.add(r);
+      r.on("response", respond).on("error", connectError);
+      r.end(req.body === undefined ? undefined : Buffer.from(req.body));
+      return;
+    }
+    const tunnel = http.request({
+      host: via.hostname,
+      port,
+      method: "CONNECT",
+      path: `${target.hostname}:${target.port || 443}`,
+      headers: { host: target.host, ...proxyHeaders(proxy) },
+    });
+    live.add(tunnel);
+    tunnel.on("error", connectError);
+    tunnel.on("connect", (res: http.IncomingMessage, socket: net.Socket) => {
+      live.add(socket);
+      if (res.statusCode !== 200) {
+        stop(
+          new TransportError(
+            "connect",
+            `proxy refused the tunnel with status ${res.statusCode} (${req.url})`,
+          ),
+        );
+        return;
+      }
+      const r = https.request({
+        method: req.method,
+        path: `${target.pathname}${target.search}`,
+        headers,
+        agent: false,
+        createConnection: () => tls.connect({ socket, servername: target.hostname }),
+      });
+      live.add(r);
+      r.on("response", respond).on("error", connectError);
+      r.end(req.body === undefined ? undefined : Buffer.from(req.body));
+    });
+    tunnel.end();
+  });
+}
+
+/** `base` for direct requests; proxied ones (not bypassed by no_proxy) go through node:http. */
+function withProxies(base: Transport): Transport {
+  return {
+    send(request) {
+      const { proxy, ...direct } = request;
+      if (proxy === undefined || bypassesProxy(proxy.noProxy, new URL(request.url).hostname))
+        return base.send(direct);
+      return sendViaProxy(request, proxy);
+    },
+  };
+}
+
+// ---- development certificates ----------------------------------------------------
+
+/** An ECDSA P-256 key and a self-signed certificate for `hosts`, valid from an hour ago for a year. */
+function selfSignedCertificate(hosts: readonly string[]): { certPem: string; keyPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const now = Date.now();
+  const certPem = selfSignedCertificatePem({
+    hosts,
+    publicKeyDer: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
+    serial: new Uint8Array(randomBytes(16)),
+    notBeforeMs: now - 3_600_000,
+    notAfterMs: now + 365 * 86_400_000,
+    sign: (data) => new Uint8Array(sign("sha256", data, privateKey)),
+  });
+  return { certPem, keyPem: String(privateKey.export({ type: "pkcs8", format: "pem" })) };
+}
+
 export const nodeHttpHost: HttpHost = {
-  transport: fetchTransport(),
+  transport: withProxies(fetchTransport()),
   connectWebSocket,
   listenWebSocket,
   selfSignedCertificate,

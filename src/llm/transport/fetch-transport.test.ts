@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { TransportError } from "./errors.ts";
 import { fetchTransport } from "./fetch-transport.ts";
+import { bypassesProxy } from "./types.ts";
 
 let base = "";
 const server = http.createServer((req, res) => {
@@ -129,4 +130,17 @@ test("a refused connection is a retryable connect error", async () => {
     transport.send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [], timeoutMs: 2000 }),
     (e: unknown) => e instanceof TransportError && e.kind === "connect" && e.isRetryable,
   );
+});
+
+test("fetch cannot proxy and says so; no_proxy lists match exact hosts, subdomains and *", async () => {
+  await assert.rejects(
+    transport.send({ method: "GET", url: `${base}/echo`, headers: [], proxy: { url: "http://127.0.0.1:9" } }),
+    (e: unknown) => e instanceof TransportError && e.kind === "invalid_request",
+  );
+  assert.ok(bypassesProxy("example.com, .internal", "api.example.com"));
+  assert.ok(bypassesProxy("example.com", "EXAMPLE.com"));
+  assert.ok(bypassesProxy(".internal", "db.internal"));
+  assert.ok(bypassesProxy("*", "anything"));
+  assert.ok(!bypassesProxy("example.com", "notexample.com"));
+  assert.ok(!bypassesProxy(undefined, "example.com"));
 });

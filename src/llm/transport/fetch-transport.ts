@@ -186,6 +186,9 @@ function redirectTarget(response: Response, from: string): string | undefined {
 export function fetchTransport(fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a)): Transport {
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
+      if (request.proxy !== undefined) {
+        throw new TransportError("invalid_request", "the fetch transport cannot send through a proxy");
+      }
       const deadline = new Deadline(request.timeoutMs, request.signal);
       let method = request.method.toUpperCase();
       let url = request.url;

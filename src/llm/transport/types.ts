@@ -6,6 +6,15 @@
 /** Header pairs in the order given; names keep the caller's spelling. */
 export type HeaderList = ReadonlyArray<readonly [string, string]>;
 
+/** A forward proxy for one request (HTTP targets go through it directly, HTTPS ones through CONNECT). */
+export interface ProxyConfig {
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Comma-separated hosts (or `.suffix`es, or `*`) that bypass the proxy. */
+  readonly noProxy?: string;
+}
+
 export interface TransportRequest {
   readonly method: string;
   readonly url: string;
@@ -21,6 +30,8 @@ export interface TransportRequest {
   readonly maxRedirects?: number;
   /** Asked before following a redirect; false stops with a TransportError. */
   readonly allowRedirect?: (url: string) => boolean;
+  /** Send through this forward proxy; transports that cannot must fail with `invalid_request`. */
+  readonly proxy?: ProxyConfig;
   /** Aborting cancels the exchange (task cancellation). */
   readonly signal?: AbortSignal;
 }
@@ -46,4 +57,15 @@ export interface Transport {
 /** Case-insensitive lookup in a lower-cased header map. */
 export function headerValue(headers: ReadonlyMap<string, string>, name: string): string | undefined {
   return headers.get(name.toLowerCase());
+}
+
+/** True when `host` is listed in a no_proxy value (exact, `.suffix`/subdomain, or `*`). */
+export function bypassesProxy(noProxy: string | undefined, host: string): boolean {
+  if (noProxy === undefined) return false;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return noProxy
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== "")
+    .some((e) => e === "*" || h === e.replace(/^\./, "") || h.endsWith(e.startsWith(".") ? e : `.${e}`));
 }

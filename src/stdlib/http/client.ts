@@ -96,6 +96,7 @@ export function transportRequest(
     followRedirects: req.config.followRedirects,
     maxRedirects: req.config.maxRedirects,
     allowRedirect: (target) => rt.egress.check("http_redirect", target) === undefined,
+    ...(req.config.proxy !== undefined && { proxy: req.config.proxy }),
     signal,
   };
 }

@@ -3,6 +3,7 @@
 // or a multipart form, and query parameters appended to the URL. Header
 // names are recorded lower-cased for the mock log, as the reference does.
 
+import type { ProxyConfig } from "../../llm/transport/types.ts";
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_RETRYABLE_METHODS,
@@ -25,6 +26,47 @@ export interface HttpConfig {
   readonly followRedirects: boolean;
   readonly maxRedirects: number;
   readonly decompress: boolean;
+  readonly proxy?: ProxyConfig;
+}
+
+function nonEmptyText(v: Value | undefined): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const text = display(v);
+  return text === "" ? undefined : text;
+}
+
+/** `proxy: "http://host:port"` or `{url, no_proxy}`, with `proxy_auth: {user, pass | password}`. */
+function parseProxy(options: Dict): ProxyConfig | undefined {
+  const raw = options.map.get("proxy");
+  const url = raw instanceof Dict ? nonEmptyText(raw.map.get("url")) : nonEmptyText(raw);
+  if (url === undefined) return undefined;
+  const noProxy = raw instanceof Dict ? nonEmptyText(raw.map.get("no_proxy")) : undefined;
+  const auth = dictOption(options, "proxy_auth");
+  const username = auth && nonEmptyText(auth.map.get("user"));
+  const password = auth && (nonEmptyText(auth.map.get("pass")) ?? nonEmptyText(auth.map.get("password")));
+  return {
+    url,
+    ...(username !== undefined && { username, password: password ?? "" }),
+    ...(noProxy !== undefined && { noProxy }),
+  };
+}
+
+const TLS_KEYS = [
+  "ca_bundle_path",
+  "client_cert_path",
+  "client_key_path",
+  "client_identity_path",
+  "pinned_sha256",
+];
+
+/** Custom TLS trust and client identities are not implemented; refusing beats silently ignoring them. */
+function rejectTlsOptions(options: Dict): void {
+  const tls = dictOption(options, "tls");
+  const used = TLS_KEYS.filter((k) => {
+    const v = tls?.map.get(k);
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && display(v) !== "";
+  });
+  if (used.length > 0) throw fail(`http: tls option ${used.join(", ")} is not supported yet`);
 }
 
 function listOption(options: Dict, key: string): Value[] | undefined {
@@ -63,7 +105,10 @@ export function parseHttpConfig(options: Dict): HttpConfig {
   const backoff =
     (retry && intOption(retry, "backoff_ms")) ?? intOption(options, "backoff") ?? DEFAULT_BACKOFF_MS;
   const connect = msOption(options, "connect_timeout_ms");
+  rejectTlsOptions(options);
+  const proxy = parseProxy(options);
   return {
+    ...(proxy !== undefined && { proxy }),
     timeoutMs,
     ...(connect !== undefined && { connectTimeoutMs: Math.max(connect, 0) }),
     retry: {
