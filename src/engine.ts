@@ -10,6 +10,8 @@ import { fileExists, paths, readText } from "./host/node-fs.ts";
 import { env } from "./host/node-process.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
 import { nodeCompressionProvider, nodeCryptoProvider } from "./host/crypto-host.ts";
+import { nodeHttpHost } from "./host/http-host.ts";
+import { nodeDurableFs } from "./host/state-host.ts";
 import { nodeSystemHost } from "./host/system-host.ts";
 import { registerConcurrency } from "./runtime/concurrency/index.ts";
 import { registerScopedBuiltins } from "./runtime/policy/scoped-builtins.ts";
@@ -17,8 +19,12 @@ import { registerSchemaBuiltins } from "./runtime/schema/index.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerDataStdlib } from "./stdlib/data/index.ts";
+import type { HttpHost } from "./stdlib/http/host.ts";
+import { registerHttpStdlib } from "./stdlib/http/index.ts";
 import { registerStdlib } from "./stdlib/index.ts";
+import { registerLlm } from "./stdlib/llm/index.ts";
 import { registerNumericStdlib } from "./stdlib/numeric/index.ts";
+import { registerStateStdlib } from "./stdlib/state/index.ts";
 import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
 import { registerSystemStdlib } from "./stdlib/system/index.ts";
 import type { SystemHost } from "./stdlib/system/host.ts";
@@ -88,6 +94,8 @@ export interface VmSetup {
   readonly builtinModule?: (spec: string) => string | undefined;
   /** Files, environment and clock for the standard library (default: this Node process). */
   readonly host?: StdlibHost;
+  /** Network access for http_*, servers and transports (default: this Node process). */
+  readonly httpHost?: HttpHost;
   /** Processes, paths and terminal streams for the system builtins (default: this Node process). */
   readonly systemHost?: SystemHost;
   /** The compiling tier (default: HARN_JIT from the environment, else "on"). */
@@ -153,6 +161,13 @@ export function createVm(setup: VmSetup = {}): Vm {
   // After registerStdlib: its eprint/eprintln take over so stderr capture sees them.
   registerSystemStdlib(vm, setup.systemHost ?? nodeSystemHost);
   registerTemplates(vm, host);
+  registerStateStdlib(vm, {
+    system: setup.systemHost ?? nodeSystemHost,
+    stdlib: host,
+    durable: nodeDurableFs,
+  });
+  registerLlm(vm, host);
+  registerHttpStdlib(vm, setup.httpHost ?? nodeHttpHost, setup.systemHost ?? nodeSystemHost);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }

@@ -146,7 +146,7 @@ function check(fixture: Fixture, actual: Actual): void {
   }
   assert.ok(existsSync(expectedFile), `${fixture.name} has neither a .expected nor a .error file`);
   const expected = readFileSync(expectedFile, "utf8").replace(/\r\n/g, "\n");
-  assert.equal(actual.stdout.trimEnd(), expected.trimEnd());
+  assert.equal(actual.stdout.replace(/\r\n/g, "\n").trimEnd(), expected.trimEnd());
 }
 
 const fixtures = listFixtures(fixturesRoot).map(loadFixture);

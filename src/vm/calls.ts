@@ -69,9 +69,24 @@ export function enterClosure(
   const caps = proto.captures;
   for (let i = 0; i < caps.length; i++) stack[argBase + caps[i]!.slot] = closure.captured[i]!;
   const linked = link(proto);
-  fiber.frames.push(
-    new Frame(proto, proto.code, linked.k, argBase, closure, closure.module, argc, retSp, null),
-  );
+  const frame = fiber.framePool.pop();
+  if (frame === undefined) {
+    fiber.frames.push(
+      new Frame(proto, proto.code, linked.k, argBase, closure, closure.module, argc, retSp, null),
+    );
+  } else {
+    frame.proto = proto;
+    frame.code = proto.code;
+    frame.k = linked.k;
+    frame.base = argBase;
+    frame.closure = closure;
+    frame.module = closure.module;
+    frame.argc = argc;
+    frame.retSp = retSp;
+    frame.ip = 0;
+    frame.handlers = null;
+    fiber.frames.push(frame);
+  }
   fiber.sp = sp;
 }
 
@@ -255,6 +270,12 @@ export function callMethodAt(
 ): Action {
   const stack = fiber.stack;
   const recv = stack[at - 1]!;
+  if (typeof recv !== "object" || recv === null || Array.isArray(recv)) {
+    // Strings, numbers and lists only have builtin methods.
+    const args = stack.slice(at, at + argc);
+    fiber.sp = at - 1;
+    return deliver(rt, task, fiber, rt.callMethod(recv, name, args, rt.contextFor(task)));
+  }
   if (recv instanceof GeneratorValue && name === "next") {
     fiber.sp = at - 1;
     return enterGeneratorStep(rt, task, recv, false, 0);
@@ -286,7 +307,10 @@ export function tailCall(
     const frame = fiber.frames.pop()!;
     const stack = fiber.stack;
     for (let i = 0; i < argc; i++) stack[frame.base + i] = stack[src + i]!;
-    enterClosure(rt, fiber, callee, frame.base, argc, frame.retSp);
+    const { base, retSp } = frame;
+    // The replaced frame is dead (enterClosure below cannot throw once it is popped): reuse it.
+    fiber.framePool.push(frame);
+    enterClosure(rt, fiber, callee, base, argc, retSp);
     return Action.Continue;
   }
   return callValueAt(rt, task, fiber, callee, src, argc, byName ? src : src - 1);

@@ -14,9 +14,10 @@ function numeric(v: Value): number | undefined {
 }
 
 export function valuesEqual(a: Value, b: Value): boolean {
+  // Primitives of one type compare by identity (objects may not: NaN floats, closures).
+  if (typeof a !== "object" && typeof a === typeof b) return a === b;
   if (a === null || b === null) return a === b;
   if (typeof a !== "object" || typeof b !== "object") {
-    if (a === b) return true;
     // An int equals a float with the same numeric value.
     const x = numeric(a);
     const y = numeric(b);

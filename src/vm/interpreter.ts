@@ -48,16 +48,20 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** Runs `task` until it finishes, parks or yields its time slice. */
 export function execute(rt: RuntimeApi, task: Task): Exit {
   let budget = BUDGET;
+  // Set when compiled code hands a frame back mid-function: interpret it once before re-entering.
+  let interpretTop = false;
   outer: for (;;) {
     const fiber = task.fiber;
     const stack = fiber.stack;
     const frame = fiber.frames[fiber.frames.length - 1]!;
     const proto = frame.proto;
-    if (proto !== null && task.interrupt === null && task.continuation === null) {
+    if (interpretTop) interpretTop = false;
+    else if (proto !== null && task.interrupt === null && task.continuation === null) {
       const jit = compiledFor(rt, proto, proto.runtime as LinkedProto);
       if (jit !== null) {
         let r: JitExit;
         try {
+          task.jitDepth = 0;
           r = jit(rt, task, fiber, frame);
           if (r === JitExit.Budget) {
             task.jitBudget = BUDGET;
@@ -65,12 +69,17 @@ export function execute(rt: RuntimeApi, task: Task): Exit {
             continue;
           }
         } catch (e) {
-          const error = raiseAt(rt, frame, e);
+          // The top frame, not `frame`: the error may come from a callee compiled code called directly.
+          const error = raiseAt(rt, task.fiber.frames[task.fiber.frames.length - 1] ?? frame, e);
           if (!unwind(task, error)) return Exit.Done;
           continue;
         }
         if (r === JitExit.Continue) continue;
         if (r !== JitExit.Step) return r === JitExit.Park ? Exit.Parked : Exit.Done;
+        if (task.fiber.frames[task.fiber.frames.length - 1] !== frame) {
+          interpretTop = true;
+          continue;
+        }
       }
     }
     const code = frame.code;

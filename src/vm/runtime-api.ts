@@ -16,6 +16,11 @@ export interface RuntimeApi {
   assignName(module: FrameModule, name: string, value: Value): void;
   /** Built-in methods of values (list.map, str.split, ...). */
   callMethod(receiver: Value, name: string, args: Value[], ctx: BuiltinContext): BuiltinResult;
+  /** The builtin method `name` of values of type `type`, if any (for call-site caches). */
+  builtinMethod(
+    type: string,
+    name: string,
+  ): ((receiver: Value, args: Value[], ctx: BuiltinContext) => BuiltinResult) | undefined;
   /** Calling a struct type (`Point({x: 1})`) or another declared type. */
   callType(type: TypeValue, args: Value[]): BuiltinResult;
   /** Wraps an exception thrown by host code into a Harn error. */

@@ -26,19 +26,20 @@ export class Frame {
   /** For a native frame stepping a `for` loop: where to jump when it returns no value. */
   loopExit = -1;
 
+  // Not readonly: frames of finished direct calls from compiled code are recycled (Fiber.framePool).
   constructor(
-    readonly proto: FnProto | null,
-    readonly code: Int32Array,
+    public proto: FnProto | null,
+    public code: Int32Array,
     /** Linked constants of `proto`. */
-    readonly k: Value[],
+    public k: Value[],
     /** Stack index of local slot 0. */
-    readonly base: number,
-    readonly closure: Closure | null,
-    readonly module: FrameModule,
+    public base: number,
+    public closure: Closure | null,
+    public module: FrameModule,
     /** Arguments the caller passed (default parameters fill the rest). */
-    readonly argc: number,
+    public argc: number,
     /** Stack height to restore when the frame returns. */
-    readonly retSp: number,
+    public retSp: number,
     /** Set for builtins that call back into Harn (`list.map(f)`). */
     readonly native: Generator<CallRequest, Value, Value> | null,
   ) {}
@@ -63,6 +64,8 @@ export class Fiber {
   done = false;
   /** The generator value this fiber runs, if any. */
   generator: GeneratorValue | null = null;
+  /** Frames known to be unreferenced, for reuse by the next call (see jit/tier.ts `invoke`). */
+  readonly framePool: Frame[] = [];
 }
 
 export enum TaskState {
@@ -125,6 +128,10 @@ export class Task {
   continuation: Continuation | null = null;
   /** Instructions compiled code may run before the next checkpoint (loop back-edges and calls). */
   jitBudget = 10_000;
+  /** Compiled functions currently nested on the JS stack by direct calls. */
+  jitDepth = 0;
+  /** What builtins called by this task receive (Vm.contextFor). */
+  builtinContext: unknown = null;
   /** Incremented per park, so a stale settlement cannot resume a later park. */
   parkCount = 0;
   /** Releases whatever a parked task waits on (timer, queue slot) when it is interrupted. */

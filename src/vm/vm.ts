@@ -83,7 +83,6 @@ export class Vm implements RuntimeApi {
   private readonly modules = new Map<string, ModuleInstance>();
   /** Tasks that have not finished yet. */
   readonly liveTasks = new Set<Task>();
-  private readonly contexts = new WeakMap<Task, BuiltinContext>();
   private nextTaskId = 0;
   private readonly output: (text: string) => void;
   private readonly errorOutput: (text: string) => void;
@@ -181,9 +180,13 @@ export class Vm implements RuntimeApi {
     return (module as ModuleInstance).compiled?.globals[index] ?? `global#${index}`;
   }
 
+  builtinMethod(type: string, name: string): MethodFn | undefined {
+    return this.methods.get(type)?.get(name) ?? this.methods.get("*")?.get(name);
+  }
+
   callMethod(receiver: Value, name: string, args: Value[], ctx: BuiltinContext): BuiltinResult {
     const type = typeName(receiver);
-    const fn = this.methods.get(type)?.get(name) ?? this.methods.get("*")?.get(name);
+    const fn = this.builtinMethod(type, name);
     if (fn) return fn(receiver, args, ctx);
     if (receiver instanceof Dict) {
       const member = receiver.map.get(name);
@@ -208,10 +211,10 @@ export class Vm implements RuntimeApi {
   }
 
   contextFor(task: Task): BuiltinContext {
-    let ctx = this.contexts.get(task);
-    if (!ctx) {
+    let ctx = task.builtinContext as BuiltinContext | null;
+    if (ctx === null) {
       ctx = { vm: this, task };
-      this.contexts.set(task, ctx);
+      task.builtinContext = ctx;
     }
     return ctx;
   }

@@ -133,8 +133,9 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       }
       const at = `tb + ${d - argc}`;
       const retSp = byName ? at : `tb + ${d - argc - 1}`;
+      const result = s(byName ? d - argc : d - argc - 1);
       return g.line(
-        `{ ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; return H.callValueAt(rt, task, fiber, ${callee}, ${at}, ${argc}, ${retSp}); }${byName ? " }" : ""}`,
+        `{ ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; const r = H.invoke(rt, task, fiber, ${callee}, ${at}, ${argc}, ${retSp}); if (r !== 0 || task.fiber !== fiber || fiber.frames[fiber.frames.length - 1] !== frame) return r; live = true; ${result} = stack[${retSp}]; }${byName ? " }" : ""}`,
       );
     }
     case Op.CallMethod:
@@ -143,8 +144,19 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       const argc = a[1]!;
       const recv = s(d - argc - 1);
       if (op === Op.CallMethodOpt) g.line(`if (${recv} === null) { ip = ${g.next}; continue; }`);
+      g.usesSites = true;
+      const name = g.name(a[0]!);
+      const args = Array.from({ length: argc }, (_, i) => s(d - argc + i)).join(", ");
+      const back = `if (r !== 0 || task.fiber !== fiber || fiber.frames[fiber.frames.length - 1] !== frame) return r; live = true; ${recv} = stack[tb + ${d - argc - 1}];`;
+      // Builtin methods of a cached receiver type are called right here; the rest takes callMethodAt.
+      g.line(
+        `{ const t = H.typeName(${recv}); let e = sites[${g.ip}]; if (e === undefined || e.type !== t) { e = H.methodSite(rt, ${recv}, t, ${name}); sites[${g.ip}] = e; }`,
+      );
+      g.line(
+        `if (e.fn !== null) { const res = e.fn(${recv}, [${args}], rt.contextFor(task)); if (H.isPlain(res)) ${recv} = res; else { ${g.spill(d - argc - 1)} frame.ip = ${g.next}; fiber.sp = tb + ${d - argc - 1}; live = false; const r = H.deliver(rt, task, fiber, res); ${back} } }`,
+      );
       return g.line(
-        `{ ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; return H.callMethodAt(rt, task, fiber, ${g.name(a[0]!)}, tb + ${d - argc}, ${argc}); }`,
+        `else { ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; const r = H.callMethodAt(rt, task, fiber, ${name}, tb + ${d - argc}, ${argc}); ${back} } }`,
       );
     }
     case Op.TailCall:
@@ -152,6 +164,7 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       g.pc();
       const byName = op === Op.TailCallName;
       const argc = byName ? a[1]! : a[0]!;
+      g.line(`if (--task.jitBudget <= 0) ${g.exit(d, g.ip, JitExit.Budget)}`);
       let callee = s(d - argc - 1);
       if (byName) {
         g.usesSites = true;
