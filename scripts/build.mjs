@@ -31,6 +31,14 @@ const common = {
 // with a V8 code cache; a stale cache from an earlier build is removed here.
 rmSync("dist/.code-cache", { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, format: "cjs", banner: {}, entryPoints: ["src/cli/main.ts"], outfile: "dist/harn.cjs" }),
+  build({
+    ...common,
+    format: "cjs",
+    banner: {},
+    minifyWhitespace: true,
+    minifySyntax: true,
+    entryPoints: ["src/cli/main.ts"],
+    outfile: "dist/harn.cjs",
+  }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs" }),
 ]);

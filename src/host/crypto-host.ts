@@ -4,26 +4,13 @@
 // Ed25519 and X25519 keys are wrapped in fixed DER prefixes (PKCS#8 for
 // private keys, SPKI for public ones) so node:crypto can use them.
 
-import {
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  type KeyObject,
-  randomBytes,
-  sign,
-  verify,
-} from "node:crypto";
-import {
-  brotliCompressSync,
-  brotliDecompressSync,
-  constants,
-  deflateRawSync,
-  gunzipSync,
-  gzipSync,
-  inflateRawSync,
-} from "node:zlib";
+import type { KeyObject } from "node:crypto";
+import { lazyBuiltin } from "./lazy-builtin.ts";
 import type { CompressionProvider } from "../stdlib/data/compression-api.ts";
 import type { CryptoProvider, JwsAlgorithm, KeyPair } from "../stdlib/data/crypto-api.ts";
+
+const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
+const zlib = lazyBuiltin<typeof import("node:zlib")>("node:zlib");
 
 const PKCS8_PREFIX = {
   ed25519: "302e020100300506032b657004220420",
@@ -39,22 +26,22 @@ function der(prefix: string, raw: Uint8Array): Buffer {
 
 function privateKeyOf(curve: Curve, raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new Error("private key must be 32 bytes");
-  return createPrivateKey({ key: der(PKCS8_PREFIX[curve], raw), format: "der", type: "pkcs8" });
+  return crypto().createPrivateKey({ key: der(PKCS8_PREFIX[curve], raw), format: "der", type: "pkcs8" });
 }
 
 function publicKeyOf(curve: Curve, raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new Error("public key must be 32 bytes");
-  return createPublicKey({ key: der(SPKI_PREFIX[curve], raw), format: "der", type: "spki" });
+  return crypto().createPublicKey({ key: der(SPKI_PREFIX[curve], raw), format: "der", type: "spki" });
 }
 
 /** The raw 32-byte public key: the tail of its SPKI encoding. */
 function rawPublic(key: KeyObject): Uint8Array {
-  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+  const spki = crypto().createPublicKey(key).export({ format: "der", type: "spki" });
   return new Uint8Array(spki.subarray(spki.length - 32));
 }
 
 function keypair(curve: Curve): KeyPair {
-  const privateKey = new Uint8Array(randomBytes(32));
+  const privateKey = new Uint8Array(crypto().randomBytes(32));
   return { privateKey, publicKey: rawPublic(privateKeyOf(curve, privateKey)) };
 }
 
@@ -71,10 +58,13 @@ function checkKeyType(alg: JwsAlgorithm, key: KeyObject): void {
 export const nodeCryptoProvider: CryptoProvider = {
   ed25519Keypair: () => keypair("ed25519"),
   ed25519Sign: (privateKey, message) =>
-    new Uint8Array(sign(null, message, privateKeyOf("ed25519", privateKey))),
+    new Uint8Array(crypto().sign(null, message, privateKeyOf("ed25519", privateKey))),
   ed25519Verify(publicKey, message, signature) {
     try {
-      return signature.length === 64 && verify(null, message, publicKeyOf("ed25519", publicKey), signature);
+      return (
+        signature.length === 64 &&
+        crypto().verify(null, message, publicKeyOf("ed25519", publicKey), signature)
+      );
     } catch {
       return false;
     }
@@ -82,35 +72,45 @@ export const nodeCryptoProvider: CryptoProvider = {
   x25519Keypair: () => keypair("x25519"),
   x25519Agree: (privateKey, peer) =>
     new Uint8Array(
-      diffieHellman({
+      crypto().diffieHellman({
         privateKey: privateKeyOf("x25519", privateKey),
         publicKey: publicKeyOf("x25519", peer),
       }),
     ),
   jwsSign(alg, pem, input) {
-    const key = createPrivateKey(pem);
+    const key = crypto().createPrivateKey(pem);
     checkKeyType(alg, key);
-    return new Uint8Array(sign("sha256", input, alg === "ES256" ? { key, dsaEncoding: "ieee-p1363" } : key));
+    return new Uint8Array(
+      crypto().sign("sha256", input, alg === "ES256" ? { key, dsaEncoding: "ieee-p1363" } : key),
+    );
   },
   jwsVerify(alg, pem, input, signature) {
-    const key = createPublicKey(pem);
+    const key = crypto().createPublicKey(pem);
     checkKeyType(alg, key);
-    return verify("sha256", input, alg === "ES256" ? { key, dsaEncoding: "ieee-p1363" } : key, signature);
+    return crypto().verify(
+      "sha256",
+      input,
+      alg === "ES256" ? { key, dsaEncoding: "ieee-p1363" } : key,
+      signature,
+    );
   },
 };
 
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
 export const nodeCompressionProvider: CompressionProvider = {
-  gzip: (data, level) => bytes(gzipSync(data, { level })),
-  gunzip: (data) => bytes(gunzipSync(data)),
-  deflateRaw: (data, level) => bytes(deflateRawSync(data, { level })),
-  inflateRaw: (data) => bytes(inflateRawSync(data)),
+  gzip: (data, level) => bytes(zlib().gzipSync(data, { level })),
+  gunzip: (data) => bytes(zlib().gunzipSync(data)),
+  deflateRaw: (data, level) => bytes(zlib().deflateRawSync(data, { level })),
+  inflateRaw: (data) => bytes(zlib().inflateRawSync(data)),
   brotli: (data, quality) =>
     bytes(
-      brotliCompressSync(data, {
-        params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_LGWIN]: 22 },
+      zlib().brotliCompressSync(data, {
+        params: {
+          [zlib().constants.BROTLI_PARAM_QUALITY]: quality,
+          [zlib().constants.BROTLI_PARAM_LGWIN]: 22,
+        },
       }),
     ),
-  unbrotli: (data) => bytes(brotliDecompressSync(data)),
+  unbrotli: (data) => bytes(zlib().brotliDecompressSync(data)),
 };

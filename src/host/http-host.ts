@@ -7,11 +7,9 @@
 // after the program ends; a task waiting on a socket always has a receive
 // timer, which keeps the process running while it waits.
 
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
-import net from "node:net";
-import tls from "node:tls";
+import type * as HttpT from "node:http";
+import type * as NetT from "node:net";
+import type * as TlsT from "node:tls";
 import type { WebSocket as WsSocket } from "ws";
 import { TransportError } from "../llm/transport/errors.ts";
 import { fetchTransport } from "../llm/transport/fetch-transport.ts";
@@ -23,6 +21,13 @@ import {
   type TransportResponse,
 } from "../llm/transport/types.ts";
 import { selfSignedCertificatePem } from "../stdlib/http/certificate-der.ts";
+import { lazyBuiltin } from "./lazy-builtin.ts";
+
+const nodeCrypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
+const nodeHttp = lazyBuiltin<typeof import("node:http")>("node:http");
+const nodeHttps = lazyBuiltin<typeof import("node:https")>("node:https");
+const nodeNet = lazyBuiltin<typeof import("node:net")>("node:net");
+const nodeTls = lazyBuiltin<typeof import("node:tls")>("node:tls");
 import type {
   HttpHost,
   WsConnection,
@@ -106,15 +111,15 @@ function splitBind(bind: string): { host: string; port: number } {
   return { host: m[1] === "" ? "127.0.0.1" : m[1]!, port: Number(m[2]) };
 }
 
-function rejectUpgrade(socket: net.Socket, status: number, message: string): void {
-  const reason = http.STATUS_CODES[status] ?? "Error";
+function rejectUpgrade(socket: NetT.Socket, status: number, message: string): void {
+  const reason = nodeHttp().STATUS_CODES[status] ?? "Error";
   const body = Buffer.from(message, "utf8");
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${message}`,
   );
 }
 
-function upgradeRequest(req: http.IncomingMessage, socket: net.Socket): WsUpgradeRequest {
+function upgradeRequest(req: HttpT.IncomingMessage, socket: NetT.Socket): WsUpgradeRequest {
   const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(", ") : value);
@@ -135,11 +140,11 @@ async function listenWebSocket(
   const { host, port } = splitBind(bind);
   // Limits are enforced by the builtins, which report them as Harn errors.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
-  const server = http.createServer((_req, res) => {
+  const server = nodeHttp().createServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" });
     res.end("websocket upgrade required");
   });
-  server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+  server.on("upgrade", (req: HttpT.IncomingMessage, socket: NetT.Socket, head: Buffer) => {
     socket.unref();
     const decision = decide(upgradeRequest(req, socket));
     if ("reject" in decision) {
@@ -153,7 +158,7 @@ async function listenWebSocket(
     server.listen(port, host, () => resolve());
   });
   server.unref();
-  const address = server.address() as net.AddressInfo;
+  const address = server.address() as NetT.AddressInfo;
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     address: `${shown}:${address.port}`,
@@ -175,8 +180,8 @@ async function connectWebSocket(
     headers: Object.fromEntries(options.headers),
     handshakeTimeout: options.timeoutMs,
     maxPayload: 256 * 1024 * 1024,
-    createConnection: ((opts: net.NetConnectOpts & tls.ConnectionOptions) => {
-      const s = url.startsWith("wss:") ? tls.connect(opts) : net.connect(opts);
+    createConnection: ((opts: NetT.NetConnectOpts & TlsT.ConnectionOptions) => {
+      const s = url.startsWith("wss:") ? nodeTls().connect(opts) : nodeNet().connect(opts);
       s.unref();
       return s;
     }) as never,
@@ -208,7 +213,7 @@ function proxyHeaders(proxy: ProxyConfig): Record<string, string> {
 }
 
 function incoming(
-  res: http.IncomingMessage,
+  res: HttpT.IncomingMessage,
   url: string,
   finish: (error?: TransportError) => TransportError | undefined,
 ): TransportResponse {
@@ -281,7 +286,7 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
       }
       return outcome ?? error;
     }
-    const respond = (res: http.IncomingMessage): void => {
+    const respond = (res: HttpT.IncomingMessage): void => {
       settled = true;
       resolve(incoming(res, req.url, stop));
     };
@@ -289,7 +294,7 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
       void stop(new TransportError("connect", `proxy request failed (${req.url}): ${e.message}`));
     const port = Number(via.port || (via.protocol === "https:" ? 443 : 80));
     if (target.protocol === "http:") {
-      const r = http.request({
+      const r = nodeHttp().request({
         host: via.hostname,
         port,
         method: req.method,
@@ -301,7 +306,7 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
       r.end(req.body === undefined ? undefined : Buffer.from(req.body));
       return;
     }
-    const tunnel = http.request({
+    const tunnel = nodeHttp().request({
       host: via.hostname,
       port,
       method: "CONNECT",
@@ -310,7 +315,7 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
     });
     live.add(tunnel);
     tunnel.on("error", connectError);
-    tunnel.on("connect", (res: http.IncomingMessage, socket: net.Socket) => {
+    tunnel.on("connect", (res: HttpT.IncomingMessage, socket: NetT.Socket) => {
       live.add(socket);
       if (res.statusCode !== 200) {
         stop(
@@ -321,12 +326,12 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
         );
         return;
       }
-      const r = https.request({
+      const r = nodeHttps().request({
         method: req.method,
         path: `${target.pathname}${target.search}`,
         headers,
         agent: false,
-        createConnection: () => tls.connect({ socket, servername: target.hostname }),
+        createConnection: () => nodeTls().connect({ socket, servername: target.hostname }),
       });
       live.add(r);
       r.on("response", respond).on("error", connectError);
@@ -336,7 +341,7 @@ function sendViaProxy(req: TransportRequest, proxy: ProxyConfig): Promise<Transp
   });
 }
 
-/** `base` for direct requests; proxied ones (not bypassed by no_proxy) go through node:http. */
+/** `base` for direct requests; proxied ones (not bypassed by no_proxy) go through node:nodeHttp(). */
 function withProxies(base: Transport): Transport {
   return {
     send(request) {
@@ -352,15 +357,15 @@ function withProxies(base: Transport): Transport {
 
 /** An ECDSA P-256 key and a self-signed certificate for `hosts`, valid from an hour ago for a year. */
 function selfSignedCertificate(hosts: readonly string[]): { certPem: string; keyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const { publicKey, privateKey } = nodeCrypto().generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const now = Date.now();
   const certPem = selfSignedCertificatePem({
     hosts,
     publicKeyDer: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
-    serial: new Uint8Array(randomBytes(16)),
+    serial: new Uint8Array(nodeCrypto().randomBytes(16)),
     notBeforeMs: now - 3_600_000,
     notAfterMs: now + 365 * 86_400_000,
-    sign: (data) => new Uint8Array(sign("sha256", data, privateKey)),
+    sign: (data) => new Uint8Array(nodeCrypto().sign("sha256", data, privateKey)),
   });
   return { certPem, keyPem: String(privateKey.export({ type: "pkcs8", format: "pem" })) };
 }

@@ -7,14 +7,11 @@
 // fsync of the directory). Errors become HostIoError with Rust's io::Error
 // wording, which the reference's messages embed.
 
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { ChildProcessByStdio } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import type { Readable } from "node:stream";
-import { isatty } from "node:tty";
-import { getSystemErrorMap } from "node:util";
 import {
   type DirEntry,
   type ExecRequest,
@@ -26,6 +23,12 @@ import {
   type SystemHost,
 } from "../stdlib/system/host.ts";
 import { stderr, stdout } from "./node-process.ts";
+import { lazyBuiltin } from "./lazy-builtin.ts";
+
+const childProcess = lazyBuiltin<typeof import("node:child_process")>("node:child_process");
+const os = lazyBuiltin<typeof import("node:os")>("node:os");
+const tty = lazyBuiltin<typeof import("node:tty")>("node:tty");
+const util = lazyBuiltin<typeof import("node:util")>("node:util");
 
 /**
  * glibc's strerror texts (which Rust prints) where libuv words them
@@ -49,7 +52,7 @@ export function hostError(e: unknown): HostIoError {
   const err = e as NodeJS.ErrnoException;
   const code = typeof err?.code === "string" ? err.code : "EUNKNOWN";
   const errno = typeof err?.errno === "number" ? err.errno : undefined;
-  const libuv = errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1];
+  const libuv = errno === undefined ? undefined : util().getSystemErrorMap().get(errno)?.[1];
   const raw = err instanceof Error ? err.message : String(e);
   const text = STRERROR[code] ?? (libuv ? libuv[0]!.toUpperCase() + libuv.slice(1) : raw);
   return new HostIoError(errno === undefined ? text : `${text} (os error ${Math.abs(errno)})`, code);
@@ -183,7 +186,7 @@ function exec(request: ExecRequest): Promise<ExecResult> {
     const env = request.clearEnv ? overlay : request.env?.size ? { ...process.env, ...overlay } : process.env;
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(request.program, [...request.args], {
+      child = childProcess().spawn(request.program, [...request.args], {
         ...(request.cwd !== undefined && { cwd: request.cwd }),
         env,
         detached: process.platform !== "win32",
@@ -351,7 +354,7 @@ async function readStdinLine(): Promise<string | null> {
 
 function accountName(): string {
   try {
-    return os.userInfo().username;
+    return os().userInfo().username;
   } catch {
     return "";
   }
@@ -387,19 +390,19 @@ export const nodeSystemHost: SystemHost = {
       return null;
     }
   },
-  tempDir: () => os.tmpdir(),
+  tempDir: () => os().tmpdir(),
   exec,
   shellInvocation,
   exit,
   env: (name) => process.env[name],
   cwd: () => process.cwd(),
   username: () => process.env["USER"] ?? process.env["USERNAME"] ?? accountName(),
-  hostname: () => process.env["HOSTNAME"] ?? process.env["COMPUTERNAME"] ?? os.hostname(),
+  hostname: () => process.env["HOSTNAME"] ?? process.env["COMPUTERNAME"] ?? os().hostname(),
   platform: () => (process.platform === "win32" ? "windows" : process.platform),
   arch: () => RUST_ARCH[process.arch] ?? process.arch,
   pid: () => process.pid,
   nowMs: () => Date.now(),
-  isTty: (stream) => isatty(STREAM_FD[stream]),
+  isTty: (stream) => tty().isatty(STREAM_FD[stream]),
   readStdin,
   readStdinLine,
 };
