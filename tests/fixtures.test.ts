@@ -25,6 +25,7 @@ import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { renderDiagnostic } from "../src/diagnostics/diagnostic.ts";
 import { runSource, uncaughtMessage } from "../src/engine.ts";
+import type { JitMode } from "../src/vm/jit/tier.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixturesRoot = path.join(here, "fixtures");
@@ -92,13 +93,14 @@ function loadKnownFailures(): Map<string, string> {
   return known;
 }
 
-async function runFixture(fixture: Fixture): Promise<Actual> {
+async function runFixture(fixture: Fixture, jit: JitMode): Promise<Actual> {
   const chunks: string[] = [];
   const signal = AbortSignal.timeout(RUN_TIMEOUT_MS);
   const outcome = await runSource(fixture.source, fixture.file, {
     output: (text) => chunks.push(text),
     errorOutput: () => {},
     signal,
+    jit,
   });
   const stdout = chunks.join("");
   switch (outcome.kind) {
@@ -170,7 +172,7 @@ for (const area of areas) {
         continue;
       }
       test(shortName, { timeout: RUN_TIMEOUT_MS + 5_000 }, async (t) => {
-        const actual = await runFixture(fixture);
+        const actual = await runFixture(fixture, "off");
         const knownReason = knownFailures.get(fixture.name);
         let failure: unknown;
         try {
@@ -205,6 +207,17 @@ for (const area of areas) {
     }
   });
 }
+
+// Every fixture again with each function compiled to JavaScript on first
+// entry (jit/tier.ts): the compiling tier must not change what a program does.
+describe("compiling tier forced", () => {
+  for (const fixture of fixtures) {
+    if (fixture.skip !== undefined || knownFailures.has(fixture.name)) continue;
+    test(fixture.name, { timeout: RUN_TIMEOUT_MS + 5_000 }, async () => {
+      check(fixture, await runFixture(fixture, "eager"));
+    });
+  }
+});
 
 after(() => {
   const { passed, failed, known, skipped } = tally;
