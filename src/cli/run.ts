@@ -5,7 +5,7 @@
 import { disassemble } from "../bytecode/disassemble.ts";
 import { compileSource, runSource } from "../engine.ts";
 import { fileExists, readText } from "../host/node-fs.ts";
-import { setExitCode, stderr, stdout } from "../host/node-process.ts";
+import { keepAlive, setExitCode, stderr, stdout } from "../host/node-process.ts";
 import { display } from "../vm/display.ts";
 import { EnumValue, type Value } from "../vm/values.ts";
 import { renderDiagnostics, renderRuntimeError } from "./render.ts";
@@ -45,11 +45,13 @@ export async function runCommand(args: string[]): Promise<void> {
     stderr.flush();
     return;
   }
+  const release = keepAlive();
   const outcome = await runSource(source, file, {
     output: stdout.write,
     errorOutput: stderr.write,
     argv: rest.slice(1).filter((a) => a !== "--"),
   });
+  release();
   stdout.flush();
   if (outcome.kind === "diagnostics") {
     stderr.write(renderDiagnostics(outcome.diagnostics, file, source));

@@ -24,6 +24,17 @@ export function now(): number {
   return performance.now();
 }
 
+/**
+ * Keeps Node's event loop alive until the returned function is called. A
+ * Harn program may wait on sockets and servers that do not hold the loop
+ * open themselves (so that a server left running cannot stop the CLI from
+ * exiting); without this, such a wait would end the process silently.
+ */
+export function keepAlive(): () => void {
+  const timer = setInterval(() => {}, 1 << 30);
+  return () => clearInterval(timer);
+}
+
 /** A writer that batches small writes into larger ones. */
 export class BufferedWriter {
   private chunks: string[] = [];
