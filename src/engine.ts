@@ -100,6 +100,8 @@ export interface VmSetup {
   readonly systemHost?: SystemHost;
   /** The compiling tier (default: HARN_JIT from the environment, else "on"). */
   readonly jit?: JitMode;
+  /** Called with the new VM before the program runs (extra builtins, replayed LLM responses). */
+  readonly prepare?: (vm: Vm) => void;
   /** Aborting cancels every task of the run (timeouts). */
   readonly signal?: AbortSignal;
 }
@@ -185,6 +187,7 @@ export async function runSource(
   entry?: string,
 ): Promise<RunOutcome> {
   const vm = createVm(setup);
+  setup.prepare?.(vm);
   const compiled = compileSource(source, file, false, entry, knownNamesOf(vm));
   if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const onAbort = (): void => vm.cancelAll();

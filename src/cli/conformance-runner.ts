@@ -5,12 +5,15 @@
 // must fail with a matching message: substring, `re:` regex, or any of
 // several lines); other .harn files are helper modules and `X.conformance-skip`
 // turns a test off. Each test runs in-process in a fresh VM under a deadline,
-// with HARN_LLM_CALLS_DISABLED=1 so no fixture can reach a real model.
+// with HARN_LLM_CALLS_DISABLED=1 so no fixture can reach a real model; an
+// `X.llm-mock.jsonl` beside a test replays recorded LLM responses.
 
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { uncaughtMessage } from "../engine.ts";
 import { fileExists, isDirectory, listFiles, paths, readText } from "../host/node-fs.ts";
 import { setEnvScoped } from "../host/test-host.ts";
+import { queueLlmMockReplay } from "../stdlib/llm/index.ts";
+import type { Vm } from "../vm/vm.ts";
 import { type JunitCase, writeJunit } from "./junit.ts";
 import { type Painter, painter, runTimed, type TimedOutcome } from "./timed-runner.ts";
 
@@ -167,9 +170,13 @@ async function runCase(
   options: SuiteOptions,
 ): Promise<CaseResult & { settled: boolean }> {
   const specFile = `${file.slice(0, -5)}.${kind}`;
+  // A recorded `X.llm-mock.jsonl` beside the test replays its LLM calls.
+  const replayFile = `${file.slice(0, -5)}.llm-mock.jsonl`;
+  const replay = fileExists(replayFile) ? readText(replayFile) : undefined;
   const run = await runTimed(readText(file), file, {
     timeoutMs: options.timeoutMs,
     errorOutput: options.writeError,
+    ...(replay !== undefined && { prepare: (vm: Vm) => queueLlmMockReplay(vm, replay, replayFile) }),
   });
   const { outcome, durationMs, settled } = run;
   const done = (passed: boolean, message = "", shown = message) => ({

@@ -1,4 +1,5 @@
-// `harn run FILE [args...]` (and `--dis` to print the bytecode instead).
+// `harn run [--llm-mock FILE] FILE [args...]` (and `--dis` to print the
+// bytecode instead); `--llm-mock` replays recorded LLM responses in order.
 // Output streams to stdout; an uncaught error prints to stderr and exits 1.
 // A pipeline's int result becomes the exit code, `Err(..)` exits 1.
 
@@ -6,8 +7,10 @@ import { disassemble } from "../bytecode/disassemble.ts";
 import { compileSource, runSource } from "../engine.ts";
 import { fileExists, readText } from "../host/node-fs.ts";
 import { keepAlive, setExitCode, stderr, stdout } from "../host/node-process.ts";
+import { queueLlmMockReplay } from "../stdlib/llm/index.ts";
 import { display } from "../vm/display.ts";
 import { EnumValue, type Value } from "../vm/values.ts";
+import type { Vm } from "../vm/vm.ts";
 import { renderDiagnostics, renderRuntimeError } from "./render.ts";
 import { usageError } from "./usage.ts";
 
@@ -31,7 +34,17 @@ export function readSourceOrFail(file: string | undefined, command: string): str
 
 export async function runCommand(args: string[]): Promise<void> {
   const dis = args[0] === "--dis";
-  const rest = dis ? args.slice(1) : args;
+  let rest = dis ? args.slice(1) : args;
+  let replay: { file: string; text: string } | undefined;
+  if (rest[0] === "--llm-mock") {
+    const mockFile = rest[1];
+    if (mockFile === undefined || !fileExists(mockFile)) {
+      usageError(`--llm-mock needs an existing JSONL file${mockFile === undefined ? "" : `: ${mockFile}`}`);
+      return;
+    }
+    replay = { file: mockFile, text: readText(mockFile) };
+    rest = rest.slice(2);
+  }
   const file = rest[0];
   const source = readSourceOrFail(file, "run");
   if (source === undefined || file === undefined) return;
@@ -50,6 +63,9 @@ export async function runCommand(args: string[]): Promise<void> {
     output: stdout.write,
     errorOutput: stderr.write,
     argv: rest.slice(1).filter((a) => a !== "--"),
+    ...(replay !== undefined && {
+      prepare: (vm: Vm) => queueLlmMockReplay(vm, replay.text, replay.file),
+    }),
   });
   release();
   stdout.flush();

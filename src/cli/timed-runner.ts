@@ -7,6 +7,7 @@
 
 import { type RunOutcome, runSource } from "../engine.ts";
 import { now } from "../host/node-process.ts";
+import type { Vm } from "../vm/vm.ts";
 
 /** How long a cancelled run may take to unwind before we stop waiting. */
 const CANCEL_GRACE_MS = 2000;
@@ -17,6 +18,8 @@ export interface TimedRunOptions {
   readonly timeoutMs: number;
   /** Where the program's stderr (eprint/eprintln) goes; dropped when absent. */
   readonly errorOutput?: (text: string) => void;
+  /** Called with the VM before the program runs. */
+  readonly prepare?: (vm: Vm) => void;
 }
 
 export type TimedOutcome =
@@ -45,6 +48,7 @@ export async function runTimed(source: string, file: string, options: TimedRunOp
       output: (text) => chunks.push(text),
       errorOutput: options.errorOutput ?? (() => {}),
       signal: controller.signal,
+      ...(options.prepare && { prepare: options.prepare }),
     },
     options.entry,
   ).catch((e: unknown) => ({ kind: "internal", message: e instanceof Error ? e.message : String(e) }));

@@ -10,6 +10,7 @@ Usage: harn <command> [options]
 
 Commands:
   run FILE [args...]         Run a program (pipeline default, else the first pipeline, else script mode)
+  run --llm-mock JSONL FILE  Run with LLM calls answered by recorded responses, in order
   run --dis FILE             Print the compiled bytecode instead of running
   dis FILE                   Same as run --dis
   parse FILE [--json]        Parse only: report syntax errors, or print the AST with --json
@@ -24,6 +25,9 @@ Commands:
 Options:
   --version                  Print the version
   --help                     Show this help
+
+Environment:
+  HARN_JIT=off|on|eager      Compiling tier: off, hot functions only (default), every function
 `;
 
 export function usageError(message: string): void {

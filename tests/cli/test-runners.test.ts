@@ -108,23 +108,25 @@ describe("harn test conformance runner", () => {
     try {
       const junit = path.join(dir, "report.xml");
       const { summary, out } = await runSuite(undefined, junit);
-      assert.equal(summary.passed, 6);
+      assert.equal(summary.passed, 7);
       assert.equal(summary.failed, 5);
       assert.ok(summary.ok);
-      for (const t of ["errors/any_line", "errors/parse_failure", "errors/regex_spec", "output/greeting"]) {
+      const passing = ["errors/any_line", "errors/parse_failure", "errors/regex_spec", "output/greeting"];
+      // replay/: the LLM calls are answered by the recorded `.llm-mock.jsonl` beside the test.
+      for (const t of [...passing, "replay/recorded_answers"]) {
         assert.match(out, new RegExp(`^ {2}PASS {2}${t}\\.harn$`, "m"));
       }
       for (const t of ["errors/succeeds", "errors/wrong_message", "output/throws", "slow/spin"]) {
         assert.match(out, new RegExp(`^ {2}FAIL {2}${t}\\.harn$`, "m"));
       }
       assert.doesNotMatch(out, /helpers\/util|ignored/);
-      assert.match(out, /\n\n6 passed, 5 failed, 11 total\n/);
+      assert.match(out, /\n\n7 passed, 5 failed, 12 total\n/);
       assert.match(out, /slow\/spin\.harn: timed out after 300ms/);
       assert.match(out, /output\/throws\.harn: runtime error: Thrown: kaput/);
       assert.match(out, /expected error containing 'Thrown', but succeeded/);
       assert.match(out, /- 7\n\s*\+ 6/);
       const xml = readFileSync(junit, "utf8");
-      assert.match(xml, /<testsuite name="harn" tests="11" failures="5"/);
+      assert.match(xml, /<testsuite name="harn" tests="12" failures="5"/);
       assert.match(xml, /<testcase name="output\/greeting.harn" time="[\d.]+" \/>/);
       assert.match(
         xml,
@@ -244,6 +246,28 @@ describe("harn test via the built CLI", {
     const u = harn(path.join(userTests, "nested"), "--timeout", "300");
     assert.equal(u.status, 1);
     assert.match(u.stdout, /1 passed, 1 failed, 2 total/);
+  });
+
+  it("replays recorded LLM responses with harn run --llm-mock", () => {
+    const dir = path.join(suite, "replay");
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, "bin/harn.mjs"),
+        "run",
+        "--llm-mock",
+        path.join(dir, "recorded_answers.llm-mock.jsonl"),
+        path.join(dir, "recorded_answers.harn"),
+      ],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "recorded one\nrecorded two\n");
+    const missing = spawnSync(process.execPath, [path.join(repo, "bin/harn.mjs"), "run", "--llm-mock"], {
+      encoding: "utf8",
+    });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--llm-mock needs an existing JSONL file/);
   });
 
   it("reports bad arguments as usage errors (exit 2)", () => {
