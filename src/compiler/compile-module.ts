@@ -125,6 +125,7 @@ class ModuleCompiler extends StatementCompiler {
         case "EnumDecl":
         case "InterfaceDecl":
         case "SkillDecl":
+        case "ToolDecl": // [tools/skills engineer] a tool declaration binds its name like a skill
         case "OverrideDecl":
           this.declareGlobal(d.name, false);
           break;

@@ -7,7 +7,8 @@
 
 import { Op } from "../bytecode/opcodes.ts";
 import type { TypeDeclInfo } from "../bytecode/proto.ts";
-import type { BindingPattern, Node, NodeOf } from "../syntax/ast.ts";
+import { expandAliases, type SchemaJson, typeToSchema } from "../check/type-schema.ts";
+import type { BindingPattern, Node, NodeOf, TypeExpr } from "../syntax/ast.ts";
 import { peelAttributes } from "../syntax/ast.ts";
 import { ControlCompiler } from "./compile-control.ts";
 import type { LocalVar } from "./fn-state.ts";
@@ -226,6 +227,43 @@ export abstract class StatementCompiler extends ControlCompiler {
     this.emit(Op.SetGlobal, this.declareGlobal(node.name, false).index);
   }
 
+  /**
+   * `tool NAME(params) -> T { body }` binds NAME to a one-tool registry:
+   * `__tool_decl(name, description, handler, params, defaults, returns)`
+   * (llm/tools/decl.ts) where `params` is a constant list of `{name, schema,
+   * has_default}` (annotation schemas in Harn form, aliases expanded),
+   * `defaults` the default values evaluated here, and `returns` the return
+   * annotation's schema or nil. [tools/skills engineer: lowering added for
+   * tool declarations; previously the registry was discarded.]
+   */
+  private compileToolDecl(node: NodeOf<"ToolDecl">): void {
+    const schemaOf = (type: TypeExpr | undefined): SchemaJson | null =>
+      type === undefined ? null : typeToSchema(expandAliases(type, this.typeAliases));
+    this.emitConstStr(node.name);
+    this.emitConstStr(node.description ?? "");
+    const proto = this.compileFunction(node.name, node.params, node.body, {
+      implicitReturn: true,
+      isStream: false,
+      span: node.span,
+    });
+    this.emit(Op.Closure, this.fn.code.addProto(proto));
+    const params: SchemaJson[] = node.params.map((p) => ({
+      name: p.name,
+      schema: schemaOf(p.type),
+      has_default: p.defaultValue !== undefined,
+    }));
+    this.emit(Op.Const, this.fn.code.constant({ k: "json", v: params }));
+    for (const p of node.params) {
+      if (p.defaultValue === undefined) this.emit(Op.Nil);
+      else this.compileExpr(p.defaultValue);
+    }
+    this.emit(Op.MakeList, node.params.length);
+    this.emit(Op.Const, this.fn.code.constant({ k: "json", v: schemaOf(node.returnType) }));
+    this.at(node);
+    this.emitCallName("__tool_decl", 6);
+    this.emitDefine(node.name, false);
+  }
+
   protected compileDeclaration(node: Node): void {
     this.at(node);
     switch (node.kind) {
@@ -258,19 +296,9 @@ export abstract class StatementCompiler extends ControlCompiler {
         return;
       case "TypeDecl":
         return;
-      case "ToolDecl": {
-        this.emitConstStr(node.name);
-        this.emitConstStr(node.description ?? "");
-        const proto = this.compileFunction(node.name, node.params, node.body, {
-          implicitReturn: true,
-          isStream: false,
-          span: node.span,
-        });
-        this.emit(Op.Closure, this.fn.code.addProto(proto));
-        this.emitCallName("__tool_decl", 3);
-        this.emit(Op.Pop);
+      case "ToolDecl":
+        this.compileToolDecl(node);
         return;
-      }
       case "SkillDecl":
         this.emitConstStr(node.name);
         this.compileDict(
