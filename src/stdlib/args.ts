@@ -41,17 +41,31 @@ export function typeOf(v: Value | undefined): string {
 const floatBits = new Float64Array(1);
 const floatWord = new BigUint64Array(floatBits.buffer);
 
+/** How `structuralKey` measures text and orders set members. */
+export interface KeyStyle {
+  readonly length: (text: string) => number;
+  readonly order?: (a: string, b: string) => number;
+}
+
+const CODE_UNITS: KeyStyle = { length: (text) => text.length };
+
 /**
  * A string that is equal for structurally equal values and differs across
- * types (`1`, `"1"` and `1.0` all differ). Sets hash order-independently.
+ * types (`1`, `"1"` and `1.0` all differ). Sets key order-independently.
+ * `hash_value` hashes it with UTF-8 lengths and byte order (its reference
+ * format); in-memory uses (dedupe, set membership) take code units.
  */
-export function hashKey(v: Value): string {
+export function structuralKey(v: Value, style: KeyStyle = CODE_UNITS): string {
   const out: string[] = [];
-  writeKey(v, out);
+  writeKey(v, out, style);
   return out.join("");
 }
 
-function writeKey(v: Value, out: string[]): void {
+export function hashKey(v: Value): string {
+  return structuralKey(v);
+}
+
+function writeKey(v: Value, out: string[], style: KeyStyle): void {
   switch (typeof v) {
     case "boolean":
       out.push(v ? "T" : "F");
@@ -61,7 +75,7 @@ function writeKey(v: Value, out: string[]): void {
       out.push(`i${v};`);
       return;
     case "string":
-      out.push(`s${v.length}:`, v);
+      out.push(`s${style.length(v)}:`, v);
       return;
     default:
       break;
@@ -73,7 +87,7 @@ function writeKey(v: Value, out: string[]): void {
   if (Array.isArray(v)) {
     out.push("L");
     for (const item of v) {
-      writeKey(item, out);
+      writeKey(item, out, style);
       out.push(",");
     }
     out.push("]");
@@ -93,14 +107,14 @@ function writeKey(v: Value, out: string[]): void {
     case Tag.Dict:
       out.push("D");
       for (const k of v.keys()) {
-        out.push(`${k.length}:`, k, "=");
-        writeKey(v.map.get(k)!, out);
+        out.push(`${style.length(k)}:`, k, "=");
+        writeKey(v.map.get(k)!, out, style);
         out.push(",");
       }
       out.push("}");
       return;
     case Tag.Set: {
-      const keys = v.items.map(hashKey).sort();
+      const keys = v.items.map((item) => structuralKey(item, style)).sort(style.order);
       out.push("S");
       for (const k of keys) out.push(k, ",");
       out.push("}");
@@ -109,7 +123,7 @@ function writeKey(v: Value, out: string[]): void {
     default: {
       const t = typeName(v);
       const d = display(v);
-      out.push(`o${t.length}:`, t, `${d.length}:`, d);
+      out.push(`o${style.length(t)}:`, t, `${style.length(d)}:`, d);
     }
   }
 }

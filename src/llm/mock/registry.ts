@@ -6,6 +6,7 @@
 
 import type { ErrorCategory } from "../../vm/errors.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
+import { starGlobMatch } from "../../runtime/star-glob.ts";
 
 export interface MockError {
   readonly category: ErrorCategory;
@@ -50,24 +51,7 @@ interface SavedScope {
  * in order, the first anchored at the start and the last at the end.
  */
 export function mockGlobMatch(pattern: string, text: string): boolean {
-  if (!pattern.includes("*")) return pattern === text;
-  const parts = pattern.split("*");
-  let rest = text;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (part === "") continue;
-    if (i === 0) {
-      if (!rest.startsWith(part)) return false;
-      rest = rest.slice(part.length);
-    } else if (i === parts.length - 1) {
-      return rest.endsWith(part);
-    } else {
-      const at = rest.indexOf(part);
-      if (at < 0) return false;
-      rest = rest.slice(at + part.length);
-    }
-  }
-  return true;
+  return starGlobMatch(pattern, text);
 }
 
 export class MockRegistry {

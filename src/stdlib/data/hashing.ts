@@ -14,6 +14,7 @@ import { display, typeName } from "../../vm/display.ts";
 import { normInt } from "../../vm/numbers.ts";
 import { BuiltinRef, BytesValue, compareKeys, Tag, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
+import { type KeyStyle, structuralKey } from "../args.ts";
 import { bytesOrText, constantTimeEqual, textArg, toHex, utf8 } from "./args.ts";
 import { encodeBase64 } from "./encoding.ts";
 
@@ -40,75 +41,8 @@ export function sha256Bytes(data: Uint8Array): Uint8Array {
 
 // ---- hash_value -------------------------------------------------------------------
 
-const floatBits = new Float64Array(1);
-const floatWord = new BigUint64Array(floatBits.buffer);
-const byteLength = (s: string): number => utf8(s).length;
-
-/** The structural key `hash_value` hashes: equal values give equal keys, types never collide. */
-function structuralKey(v: Value, out: string[]): void {
-  switch (typeof v) {
-    case "boolean":
-      out.push(v ? "T" : "F");
-      return;
-    case "number":
-    case "bigint":
-      out.push(`i${v};`);
-      return;
-    case "string":
-      out.push(`s${byteLength(v)}:`, v);
-      return;
-    default:
-      break;
-  }
-  if (v === null) {
-    out.push("N");
-    return;
-  }
-  if (Array.isArray(v)) {
-    out.push("L");
-    for (const item of v) {
-      structuralKey(item, out);
-      out.push(",");
-    }
-    out.push("]");
-    return;
-  }
-  switch (v.tag) {
-    case Tag.Float:
-      floatBits[0] = v.v;
-      out.push(`f${floatWord[0]};`);
-      return;
-    case Tag.Bytes:
-      out.push(`b${toHex(v.bytes)};`);
-      return;
-    case Tag.Duration:
-      out.push(`d${v.ms};`);
-      return;
-    case Tag.Dict:
-      out.push("D");
-      for (const k of v.keys()) {
-        out.push(`${byteLength(k)}:`, k, "=");
-        structuralKey(v.map.get(k)!, out);
-        out.push(",");
-      }
-      out.push("}");
-      return;
-    case Tag.Set: {
-      const keys = v.items.map((item) => {
-        const parts: string[] = [];
-        structuralKey(item, parts);
-        return parts.join("");
-      });
-      out.push("S", ...keys.sort(compareKeys).map((k) => `${k},`), "}");
-      return;
-    }
-    default: {
-      const t = typeName(v);
-      const d = display(v);
-      out.push(`o${byteLength(t)}:`, t, `${byteLength(d)}:`, d);
-    }
-  }
-}
+/** The structural key `hash_value` hashes: UTF-8 lengths and byte-ordered set members. */
+const HASH_KEY_STYLE: KeyStyle = { length: (text) => utf8(text).length, order: compareKeys };
 
 /** 64-bit FNV-1a over `bytes`, as a wrapped i64. */
 function fnv1a64(bytes: Uint8Array): Value {
@@ -126,9 +60,7 @@ function fnv1a64(bytes: Uint8Array): Value {
 }
 
 export function hashValue(v: Value): Value {
-  const parts: string[] = [];
-  structuralKey(v, parts);
-  return fnv1a64(utf8(parts.join("")));
+  return fnv1a64(utf8(structuralKey(v, HASH_KEY_STYLE)));
 }
 
 // ---- identity ------------------------------------------------------------------------
