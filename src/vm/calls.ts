@@ -138,6 +138,20 @@ export function callValueAt(
   throw typeError(`Cannot call ${display(callee)}`);
 }
 
+/** A call that may run compiled code on the JS stack (jit/tier.ts installs it; null keeps every call on heap frames). */
+export type DirectCall = (
+  rt: RuntimeApi,
+  task: Task,
+  fiber: Fiber,
+  callee: Closure,
+  at: number,
+  argc: number,
+  retSp: number,
+) => Action;
+
+/** Installed by the compiling tier, which depends on this module and so cannot be imported here. */
+export const callHooks: { direct: DirectCall | null } = { direct: null };
+
 /** Hands a builtin's result to the fiber: a value, a Promise to park on, or a callback request. */
 export function deliver(rt: RuntimeApi, task: Task, fiber: Fiber, r: BuiltinResult): Action {
   if (r instanceof Promise) {
@@ -162,7 +176,13 @@ export function deliver(rt: RuntimeApi, task: Task, fiber: Fiber, r: BuiltinResu
 /** A finished call's value goes to the native frame waiting for it, or onto the stack. */
 export function deliverValue(rt: RuntimeApi, task: Task, fiber: Fiber, v: Value): Action {
   const top = fiber.frames[fiber.frames.length - 1];
-  if (top !== undefined && top.native !== null) return driveNative(rt, task, fiber, top, v, undefined);
+  if (top !== undefined && top.native !== null) {
+    if (top.stashing) {
+      top.stashed = v;
+      return Action.Continue;
+    }
+    return driveNative(rt, task, fiber, top, v, undefined);
+  }
   fiber.stack[fiber.sp++] = v;
   return Action.Continue;
 }
@@ -213,7 +233,22 @@ export function driveNative(
     if (callee instanceof Closure) {
       const at = fiber.sp;
       for (const a of req.args) fiber.stack[fiber.sp++] = a;
-      return callValueAt(rt, task, fiber, callee, at, req.args.length, at);
+      const direct = callHooks.direct;
+      if (direct === null) return callValueAt(rt, task, fiber, callee, at, req.args.length, at);
+      // Run the callback right here when it can finish synchronously: its
+      // result comes back through the stash and the loop resumes the builtin,
+      // instead of each callback costing a trip through the interpreter.
+      nf.stashing = true;
+      let r: Action;
+      try {
+        r = direct(rt, task, fiber, callee, at, req.args.length, at);
+      } finally {
+        nf.stashing = false;
+      }
+      if (nf.stashed === undefined) return r;
+      input = nf.stashed;
+      nf.stashed = undefined;
+      continue;
     }
     let r: BuiltinResult;
     try {

@@ -25,6 +25,13 @@ export class Frame {
   handlers: Handler[] | null = null;
   /** For a native frame stepping a `for` loop: where to jump when it returns no value. */
   loopExit = -1;
+  /**
+   * For a native frame whose callback runs directly on the JS stack
+   * (calls.ts `driveNative`): the callback's result is kept here instead of
+   * resuming the builtin recursively.
+   */
+  stashing = false;
+  stashed: Value | undefined = undefined;
 
   // Not readonly: frames of finished direct calls from compiled code are recycled (Fiber.framePool).
   constructor(

@@ -4,7 +4,7 @@
 // analysed twice.
 
 import type { FnProto } from "../../bytecode/proto.ts";
-import { Action, callValueAt, enterClosure } from "../calls.ts";
+import { Action, callHooks, callValueAt, enterClosure } from "../calls.ts";
 import type { LinkedProto } from "../link.ts";
 import type { RuntimeApi } from "../runtime-api.ts";
 import type { Fiber, Frame, Task } from "../task.ts";
@@ -74,6 +74,9 @@ function invoke(
 }
 
 const H = { ...JIT_HELPERS, invoke };
+
+// Callbacks of native builtins (list.map and friends) go through `invoke` too.
+callHooks.direct = invoke;
 
 /** Compiles `proto`; null when the tier cannot take it. A code-generation bug throws in eager mode. */
 export function compileProto(proto: FnProto, strict: boolean): CompiledFn | null {
