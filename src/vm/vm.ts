@@ -308,6 +308,12 @@ export class Vm implements RuntimeApi {
     for (const child of task.children) if (child.state !== TaskState.Done) this.cancelTask(child);
     task.parent?.children.delete(task);
     for (const cb of task.onDone.splice(0)) cb(task);
+    // A finished task lives on only as its handle's result: drop its stack and frames.
+    const fiber = task.mainFiber;
+    fiber.stack.length = 0;
+    fiber.frames.length = 0;
+    fiber.framePool.length = 0;
+    task.builtinContext = null;
   }
 
   /** Cancels every unfinished task (host shutdown, test timeouts). */
