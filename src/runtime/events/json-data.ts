@@ -6,6 +6,7 @@
 // display text (or what `opaque` makes of them).
 
 import { display } from "../../vm/display.ts";
+import { formatFloat } from "../../vm/numbers.ts";
 import { Dict, HFloat, StructValue, type Value } from "../../vm/values.ts";
 
 export function toJsonData(v: Value, opaque: (v: Value) => Value = display): Value {
@@ -24,4 +25,40 @@ export function toJsonData(v: Value, opaque: (v: Value) => Value = display): Val
     return new Dict(out);
   }
   return opaque(v);
+}
+
+function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Compact JSON with object keys in byte order, so equal data always has
+ * the same text (what hashes and fingerprints are computed over). Floats
+ * keep a fractional part (`1.0`), as serde writes them.
+ */
+export function canonicalJson(v: Value): string {
+  const data = toJsonData(v);
+  if (data === null) return "null";
+  if (typeof data === "boolean" || typeof data === "number" || typeof data === "bigint") return String(data);
+  if (typeof data === "string") return quote(data);
+  if (data instanceof HFloat) return formatFloat(data.v);
+  if (Array.isArray(data)) return `[${data.map(canonicalJson).join(",")}]`;
+  if (data instanceof Dict) {
+    return `{${data
+      .keys()
+      .map((k) => `${quote(k)}:${canonicalJson(data.map.get(k)!)}`)
+      .join(",")}}`;
+  }
+  return "null";
 }

@@ -3,6 +3,10 @@
 // flow invariants, run records and artifacts. Everything reaches the
 // machine through the injected hosts, so this folder never imports node:*.
 
+import { v7 as uuidV7 } from "uuid";
+import type { UsageProbe } from "../../runtime/triggers/predicate.ts";
+import { TriggerService } from "../../runtime/triggers/service.ts";
+import { llmStateOf } from "../../llm/state.ts";
 import type { DurableFs } from "../../state/durable-fs.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { StdlibHost } from "../host-api.ts";
@@ -11,6 +15,8 @@ import { registerCheckpoints } from "./checkpoints.ts";
 import { registerEventLogBuiltins } from "./event-log-builtins.ts";
 import { registerFlowInvariants } from "./flow-invariants.ts";
 import { registerMonitors } from "./monitors.ts";
+import { registerTriggerBuiltins } from "./trigger-builtins.ts";
+import { registerTrustBuiltins } from "./trust-builtins.ts";
 import { registerWaitpointModule, registerWaitpoints } from "./waitpoint-builtins.ts";
 import { WaitpointStore } from "./waitpoint-store.ts";
 
@@ -33,4 +39,27 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   registerWaitpointModule(vm, waitpoints);
   registerWaitpoints(vm, waitpoints, nowIso);
   registerMonitors(vm, nowMs);
+  const triggers = new TriggerService({
+    vm,
+    clock: { nowMs, uuid: uuidV7 },
+    usage: llmUsage(vm),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  registerTriggerBuiltins(vm, triggers, uuidV7);
+  registerTrustBuiltins(vm, triggers.trust, nowMs);
+}
+
+/** Model usage of the VM so far, for predicate budgets (zero when the LLM layer is not installed). */
+function llmUsage(vm: Vm): UsageProbe {
+  return {
+    read() {
+      try {
+        const state = llmStateOf(vm);
+        const u = state.usage;
+        return { tokens: u.inputTokens + u.outputTokens, costUsd: state.spentUsd, calls: u.calls };
+      } catch {
+        return { tokens: 0, costUsd: 0, calls: 0 };
+      }
+    },
+  };
 }

@@ -1,0 +1,330 @@
+// The dispatcher: delivers one trigger event to one binding.
+//
+//   predicate (if `when`) -> autonomy-tier policy -> attempts with retries
+//   -> succeeded | skipped | failed | dead-lettered
+//
+// The handler runs under the execution policy of the binding's effective
+// autonomy tier (shadow: no side effects at all; suggest and
+// act_with_approval: read-only; act_auto: anything), which the trust graph
+// can raise or lower with promote/demote records. A refusal by that policy
+// (tool_rejected) is a denial: it is not retried and the trust record says
+// "denied". Other failures are retried on the binding's schedule and then
+// dead-lettered. Each step appends lifecycle events (DispatchStarted,
+// DispatchSucceeded, DispatchFailed, RetryScheduled, DlqMoved) and every
+// dispatch ends with one trust record for the agent (the binding).
+
+import { display } from "../../vm/display.ts";
+import { ErrorKind, VmError } from "../../vm/errors.ts";
+import type { Task } from "../../vm/task.ts";
+import { Dict, type Value } from "../../vm/values.ts";
+import type { Vm } from "../../vm/vm.ts";
+import type { EventLog } from "../events/event-log.ts";
+import { logEvent } from "../events/event-log.ts";
+import { toJsonData } from "../events/json-data.ts";
+import { type AutonomyTier, retryDelayMs, type TriggerBinding } from "./binding.ts";
+import type { DispatchContext } from "./dispatch-context.ts";
+import {
+  eventId,
+  eventKind,
+  eventProvider,
+  eventTenant,
+  eventTraceId,
+  isoAt,
+  type TriggerClock,
+} from "./event.ts";
+import { invokeForDispatch } from "./invoke.ts";
+import { evaluatePredicate, type UsageProbe } from "./predicate.ts";
+import { TRIGGER_ATTEMPTS_TOPIC, TRIGGER_OUTBOX_TOPIC, TRIGGERS_LIFECYCLE_TOPIC } from "./topics.ts";
+import { policyForTier, type TrustGraph, type TrustOutcome } from "./trust-graph.ts";
+
+export type DispatchStatus = "succeeded" | "skipped" | "waiting" | "failed" | "cancelled" | "dlq";
+
+export interface DispatchOutcome {
+  readonly status: DispatchStatus;
+  readonly result: Value;
+  readonly error: string | null;
+  readonly attempts: number;
+}
+
+export interface DispatcherDeps {
+  readonly vm: Vm;
+  readonly log: () => EventLog;
+  readonly clock: TriggerClock;
+  readonly trust: TrustGraph;
+  readonly usage: UsageProbe;
+  /** Waits between attempts (a real timer; tests may shorten it). */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+type ErrorClass = "denied" | "timeout" | "cancelled" | "local";
+
+function classify(e: unknown): { kind: ErrorClass; message: string } {
+  if (!(e instanceof VmError)) return { kind: "local", message: e instanceof Error ? e.message : String(e) };
+  if (e.kind === ErrorKind.Thrown && typeof e.thrown === "string")
+    return { kind: "local", message: e.thrown };
+  const message = e.kind === ErrorKind.Thrown ? display(e.thrown) : e.display(display);
+  if (e.category === "tool_rejected") return { kind: "denied", message };
+  if (e.category === "timeout") return { kind: "timeout", message };
+  if (e.category === "cancelled")
+    return { kind: "cancelled", message: "dispatcher shutdown cancelled local handler" };
+  return { kind: "local", message };
+}
+
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  private headers(
+    binding: TriggerBinding,
+    event: Dict,
+    replayOf: string | null,
+    attempt?: number,
+  ): Map<string, string> {
+    const h = new Map<string, string>([
+      ["event_id", eventId(event)],
+      ["trace_id", eventTraceId(event)],
+      ["provider", eventProvider(event)],
+      ["kind", eventKind(event)],
+      ["trigger_id", binding.id],
+      ["binding_key", binding.key],
+      ["handler_kind", "local"],
+    ]);
+    if (replayOf !== null) h.set("replay_of_event_id", replayOf);
+    const tenant = eventTenant(event);
+    if (tenant !== null) h.set("tenant_id", tenant);
+    if (attempt !== undefined) h.set("attempt", String(attempt));
+    return h;
+  }
+
+  private append(
+    topic: string,
+    kind: string,
+    binding: TriggerBinding,
+    event: Dict,
+    replayOf: string | null,
+    payload: Record<string, Value>,
+    attempt?: number,
+  ): void {
+    const headers = this.headers(binding, event, replayOf, attempt);
+    this.deps.log().append(topic, logEvent(kind, Dict.of(payload), this.deps.clock.nowMs(), headers));
+  }
+
+  private trustRecord(
+    binding: TriggerBinding,
+    event: Dict,
+    d: DispatchContext,
+    outcome: TrustOutcome,
+    terminal: string,
+    attempts: number,
+    error: string | null,
+  ): void {
+    const metadata: Record<string, Value> = {
+      binding_key: binding.key,
+      binding_version: binding.version,
+      provider: eventProvider(event),
+      event_kind: eventKind(event),
+      handler_kind: "local",
+      target_uri: `local://${binding.spec.handler.proto.name}`,
+      terminal_status: terminal,
+      attempt_count: attempts,
+    };
+    if (d.replayOfEventId !== null) metadata.replay_of_event_id = d.replayOfEventId;
+    if (error !== null) metadata.error = error;
+    this.deps.trust.append({
+      recordId: this.deps.clock.uuid(),
+      agent: binding.id,
+      action: d.action,
+      approver: null,
+      outcome,
+      traceId: d.traceId,
+      autonomyTier: d.autonomyTier,
+      timestamp: isoAt(this.deps.clock.nowMs()),
+      costUsd: null,
+      metadata: Dict.of(metadata),
+    });
+  }
+
+  async dispatch(
+    caller: Task,
+    binding: TriggerBinding,
+    event: Dict,
+    replayOf: string | null,
+  ): Promise<DispatchOutcome> {
+    const tier: AutonomyTier = this.deps.trust.effectiveTier(binding.id, binding.spec.autonomyTier);
+    const d: DispatchContext = {
+      event,
+      traceId: eventTraceId(event),
+      replayOfEventId: replayOf,
+      bindingId: binding.id,
+      bindingVersion: binding.version,
+      agent: binding.id,
+      action: `${eventProvider(event)}.${eventKind(event)}`,
+      autonomyTier: tier,
+    };
+    binding.begin(this.deps.clock.nowMs());
+    const lifecycle = (kind: string, payload: Record<string, Value>): void =>
+      this.append(TRIGGERS_LIFECYCLE_TOPIC, kind, binding, event, replayOf, payload);
+
+    if (binding.spec.when !== null) {
+      const deps = { ...this.deps, nowMs: () => this.deps.clock.nowMs(), lifecycle };
+      const verdict = await evaluatePredicate(deps, caller, binding, event, d);
+      if (!verdict.result) {
+        const predicate = binding.spec.when.proto.name;
+        if (verdict.strategy === "fail") {
+          const error = `trigger budget exhausted: ${verdict.reason ?? "budget_exhausted"}`;
+          lifecycle("DlqMoved", {
+            event_id: eventId(event),
+            attempt_count: 0,
+            final_error: error,
+            replay_of_event_id: replayOf,
+          });
+          binding.finish("dlq");
+          this.trustRecord(binding, event, d, "failure", "dlq", 0, error);
+          return { status: "dlq", result: null, error, attempts: 0 };
+        }
+        binding.finish("dispatched");
+        if (verdict.strategy === "retry_later") {
+          this.trustRecord(binding, event, d, "denied", "waiting", 0, verdict.reason);
+          const result = Dict.of({ deferred: true, predicate, reason: verdict.reason });
+          return { status: "waiting", result, error: null, attempts: 0 };
+        }
+        const skipped = {
+          stage: "predicate",
+          predicate,
+          reason: verdict.reason,
+          replay_of_event_id: replayOf,
+        };
+        this.append(TRIGGER_OUTBOX_TOPIC, "dispatch_skipped", binding, event, replayOf, skipped);
+        this.trustRecord(binding, event, d, "denied", "skipped", 0, null);
+        return {
+          status: "skipped",
+          result: Dict.of({ skipped: true, predicate, reason: verdict.reason }),
+          error: null,
+          attempts: 0,
+        };
+      }
+    }
+    return this.attempts(caller, binding, event, d, lifecycle);
+  }
+
+  private async attempts(
+    caller: Task,
+    binding: TriggerBinding,
+    event: Dict,
+    d: DispatchContext,
+    lifecycle: (kind: string, payload: Record<string, Value>) => void,
+  ): Promise<DispatchOutcome> {
+    const replayOf = d.replayOfEventId;
+    const target = `local://${binding.spec.handler.proto.name}`;
+    const { maxAttempts, policy } = binding.spec.retry;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = isoAt(this.deps.clock.nowMs());
+      const common = { event_id: eventId(event), attempt, handler_kind: "local", target_uri: target };
+      lifecycle("DispatchStarted", { ...common, replay_of_event_id: replayOf });
+      this.append(
+        TRIGGER_OUTBOX_TOPIC,
+        "dispatch_started",
+        binding,
+        event,
+        replayOf,
+        { ...common, trigger_id: binding.id, binding_key: binding.key, replay_of_event_id: replayOf },
+        attempt,
+      );
+      let value: Value;
+      try {
+        value = await invokeForDispatch(this.deps.vm, caller, binding.spec.handler, [event], {
+          dispatch: d,
+          policy: policyForTier(d.autonomyTier),
+        });
+      } catch (e) {
+        const error = classify(e);
+        this.recordAttempt(
+          binding,
+          event,
+          replayOf,
+          attempt,
+          startedAt,
+          error.kind === "local" ? "failure" : error.kind,
+          error.message,
+        );
+        lifecycle("DispatchFailed", { ...common, error: error.message, replay_of_event_id: replayOf });
+        if (error.kind === "denied" || error.kind === "cancelled") {
+          binding.finish("failed");
+          const outcome: TrustOutcome = error.kind === "denied" ? "denied" : "failure";
+          const terminal = error.kind === "cancelled" ? "cancelled" : "failed";
+          this.trustRecord(binding, event, d, outcome, terminal, attempt, error.message);
+          return {
+            status: error.kind === "cancelled" ? "cancelled" : "failed",
+            result: null,
+            error: error.message,
+            attempts: attempt,
+          };
+        }
+        if (attempt < maxAttempts) {
+          const delay = retryDelayMs(policy, attempt + 1);
+          lifecycle("RetryScheduled", {
+            event_id: eventId(event),
+            attempt: attempt + 1,
+            delay_ms: delay,
+            error: error.message,
+            replay_of_event_id: replayOf,
+          });
+          if (delay > 0) await this.deps.sleep(delay);
+          continue;
+        }
+        lifecycle("DlqMoved", {
+          event_id: eventId(event),
+          attempt_count: attempt,
+          final_error: error.message,
+          replay_of_event_id: replayOf,
+        });
+        binding.finish("dlq");
+        this.trustRecord(
+          binding,
+          event,
+          d,
+          error.kind === "timeout" ? "timeout" : "failure",
+          "dlq",
+          attempt,
+          error.message,
+        );
+        return { status: "dlq", result: null, error: error.message, attempts: attempt };
+      }
+      const result = toJsonData(value);
+      this.recordAttempt(binding, event, replayOf, attempt, startedAt, "success", null);
+      lifecycle("DispatchSucceeded", { ...common, result, replay_of_event_id: replayOf });
+      binding.finish("dispatched");
+      this.trustRecord(binding, event, d, "success", "dispatched", attempt, null);
+      return { status: "succeeded", result, error: null, attempts: attempt };
+    }
+  }
+
+  private recordAttempt(
+    binding: TriggerBinding,
+    event: Dict,
+    replayOf: string | null,
+    attempt: number,
+    startedAt: string,
+    outcome: string,
+    error: string | null,
+  ): void {
+    this.append(
+      TRIGGER_ATTEMPTS_TOPIC,
+      "attempt_recorded",
+      binding,
+      event,
+      replayOf,
+      {
+        trigger_id: binding.id,
+        binding_key: binding.key,
+        event_id: eventId(event),
+        attempt,
+        handler_kind: "local",
+        started_at: startedAt,
+        completed_at: isoAt(this.deps.clock.nowMs()),
+        outcome,
+        error_msg: error,
+      },
+      attempt,
+    );
+  }
+}
