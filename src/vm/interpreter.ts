@@ -11,17 +11,15 @@ import {
   Action,
   callMethodAt,
   callValueAt,
-  checkpoint,
   enterGeneratorStep,
   finishFrameReturn,
   makeClosure,
-  raiseAt,
   resumeDelivery,
   stepNativeLoop,
   tailCall,
-  unwind,
 } from "./calls.ts";
 import { valuesEqual, compareValues } from "./compare.ts";
+import { checkpoint, raiseAt, unwind } from "./unwind.ts";
 import { display, typeName, truthy } from "./display.ts";
 import { ErrorKind, runtimeError, thrown, typeError, VmError } from "./errors.ts";
 import { GeneratorLoop, type LoopSource, loopSource, NativeLoop } from "./iterators.ts";
