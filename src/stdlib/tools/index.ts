@@ -1,11 +1,45 @@
 // Installs the tools, skills and MCP builtins on a VM (spec: "Tool
-// registry", "Skills", "MCP"). The registry logic lives in llm/tools,
-// llm/skills and llm/mcp; the host (files, processes) arrives through the
-// interfaces passed here, never through node:* imports.
+// registry", "Skills", "MCP") and, once the entry file is known, the
+// `skills` global discovered for it. The logic lives in llm/tools,
+// llm/skills and llm/mcp; files, processes and signatures arrive through
+// the host interfaces passed here, never through node:* imports.
 
+import type { McpHost } from "../../llm/mcp/host.ts";
 import type { Vm } from "../../vm/vm.ts";
+import type { CryptoProvider } from "../data/crypto-api.ts";
+import type { SystemHost } from "../system/host.ts";
+import { registerMcpClientBuiltins } from "./mcp-builtins.ts";
+import { registerMcpServeBuiltins } from "./mcp-serve-builtins.ts";
+import { installProjectSkills as install, type SkillsHost } from "./project-skills.ts";
+import { registerSkillBuiltins } from "./skill-builtins.ts";
 import { registerToolBuiltins } from "./tool-builtins.ts";
 
-export function registerTools(vm: Vm): void {
+export interface ToolsHosts {
+  /** Files (skill discovery, server cards) and environment. */
+  readonly system: SystemHost;
+  /** Ed25519 verification of signed skills. */
+  readonly crypto: Pick<CryptoProvider, "ed25519Verify">;
+  /** Starting MCP servers. */
+  readonly mcp: McpHost;
+}
+
+const hostsByVm = new WeakMap<Vm, SkillsHost>();
+
+export function registerTools(vm: Vm, hosts: ToolsHosts): void {
+  hostsByVm.set(vm, { system: hosts.system, crypto: hosts.crypto });
   registerToolBuiltins(vm);
+  registerSkillBuiltins(vm, (name) => hosts.system.env(name));
+  registerMcpClientBuiltins(vm, hosts.mcp, (path) => hosts.system.readText(path));
+  registerMcpServeBuiltins(vm);
+}
+
+/**
+ * Discovers the skills visible to the program at `sourceFile` and sets the
+ * `skills` global (call after registerTools, before running). Without it
+ * `skills` stays an empty registry.
+ */
+export function installProjectSkills(vm: Vm, sourceFile: string): void {
+  const host = hostsByVm.get(vm);
+  if (host === undefined) throw new Error("installProjectSkills: call registerTools on this VM first");
+  install(vm, host, sourceFile);
 }

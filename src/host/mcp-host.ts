@@ -1,0 +1,102 @@
+// The Node McpHost: starts an MCP server as a child process and exposes
+// its stdio as a line transport. stdout is split into lines as it
+// arrives; stderr passes through to ours, as MCP servers log there. The
+// child gets its own process group so closing the client also stops any
+// helpers it started, and a failed spawn (missing binary) rejects with the
+// OS error text instead of crashing the run.
+
+import type { ChildProcessByStdio } from "node:child_process";
+import process from "node:process";
+import type { Readable, Writable } from "node:stream";
+import type { LineTransport } from "../llm/mcp/client.ts";
+import type { McpHost, McpStdioSpec } from "../llm/mcp/host.ts";
+import { lazyBuiltin } from "./lazy-builtin.ts";
+import { hostError } from "./system-host.ts";
+
+const childProcess = lazyBuiltin<typeof import("node:child_process")>("node:child_process");
+
+type Child = ChildProcessByStdio<Writable, Readable, null>;
+
+/** Buffers stdout into lines and hands them to readers in order. */
+class ChildLines implements LineTransport {
+  private readonly lines: string[] = [];
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private partial = "";
+  private ended = false;
+
+  constructor(private readonly child: Child) {
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => this.take(chunk));
+    child.stdout.on("end", () => this.finish());
+    child.on("exit", () => this.finish());
+    // Writes after the server died surface as "server closed connection" on the next read.
+    child.stdin.on("error", () => this.finish());
+  }
+
+  private take(chunk: string): void {
+    const parts = (this.partial + chunk).split("\n");
+    this.partial = parts.pop() ?? "";
+    for (const line of parts) this.push(line);
+  }
+
+  private push(line: string | null): void {
+    const reader = this.waiting.shift();
+    if (reader) reader(line);
+    else if (line !== null) this.lines.push(line);
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.partial !== "") this.push(this.partial);
+    this.partial = "";
+    while (this.waiting.length > 0) this.push(null);
+  }
+
+  writeLine(line: string): void {
+    if (this.ended || this.child.stdin.destroyed) return;
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  readLine(): Promise<string | null> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  close(): void {
+    this.finish();
+    this.child.stdin.end();
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null) return;
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      this.child.kill("SIGTERM");
+    }
+  }
+}
+
+export const nodeMcpHost: McpHost = {
+  spawnStdio(spec: McpStdioSpec): Promise<LineTransport> {
+    return new Promise((resolve, reject) => {
+      let child: Child;
+      try {
+        child = childProcess().spawn(spec.command, [...spec.args], {
+          stdio: ["pipe", "pipe", "inherit"],
+          env: { ...process.env, ...Object.fromEntries(spec.env) },
+          detached: true,
+        });
+      } catch (e) {
+        reject(new Error(hostError(e).message));
+        return;
+      }
+      // An open server must not keep the run alive once the program is done with it.
+      child.unref();
+      (child.stdout as unknown as { unref?: () => void }).unref?.();
+      child.once("error", (e) => reject(new Error(hostError(e).message)));
+      child.once("spawn", () => resolve(new ChildLines(child)));
+    });
+  },
+};
