@@ -53,6 +53,12 @@ export interface TaskContextSlots {
   readonly commandHookDepth: number;
   readonly activeSteps: Stack<unknown>;
   readonly personaFrames: Stack<unknown>;
+  /**
+   * The tool registry (a Harn `tool_registry` dict) bound for this scope:
+   * `agent_loop` binds its registry for its tool handlers, so nested
+   * `sub_agent_run` calls without `tools` and tool-name lookups see it.
+   */
+  readonly toolRegistry: unknown;
 }
 
 /** How a spawned worker gets a slot: the parent's value, or a fresh empty one. */
@@ -79,6 +85,8 @@ export const SPAWN_INHERITANCE: Readonly<Record<keyof TaskContextSlots, Inherita
   commandHookDepth: "fresh",
   activeSteps: "fresh",
   personaFrames: "fresh",
+  // A worker is configured with its own tools; the spawner's binding must not leak in.
+  toolRegistry: "fresh",
 };
 
 export const EMPTY_SLOTS: TaskContextSlots = {
@@ -98,6 +106,7 @@ export const EMPTY_SLOTS: TaskContextSlots = {
   commandHookDepth: 0,
   activeSteps: null,
   personaFrames: null,
+  toolRegistry: null,
 };
 
 export class TaskContext implements AmbientContext {

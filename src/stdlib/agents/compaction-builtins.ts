@@ -1,0 +1,169 @@
+// Compaction builtins (spec: "Transcript compaction"): `estimate_tokens`
+// (four characters a token), `microcompact(text, max_chars)`,
+// `transcript_auto_compact(messages, options)` over a message list, and
+// `transcript_compact(transcript, options)`, which also records a
+// `compaction` event and keeps the pre-compaction transcript as a
+// snapshot asset.
+
+import { type CallbackHost, callHarn } from "../../llm/agent/callbacks.ts";
+import {
+  type AutoCompactConfig,
+  autoCompactMessages,
+  type CompactionServices,
+  defaultCompaction,
+  estimateTokens,
+  microcompact,
+  parseCompactStrategy,
+} from "../../llm/agent/compaction.ts";
+import { messagesToValues, valuesToMessages } from "../../llm/agent/messages.ts";
+import { summarizeWithModel } from "../../llm/agent/summarize.ts";
+import {
+  assetsOf,
+  extraEventsOf,
+  idOf,
+  isTranscript,
+  messagesOf,
+  newTranscript,
+  normalizeAsset,
+  stateOf,
+  summaryOf,
+  transcriptEvent,
+} from "../../llm/agent/transcript.ts";
+import { type JsonObject, valueToJson } from "../../llm/json.ts";
+import { contextOf } from "../../runtime/task-context.ts";
+import { display } from "../../vm/display.ts";
+import { runtimeError } from "../../vm/errors.ts";
+import { cancellable } from "../../vm/scheduler.ts";
+import { type BuiltinContext, Dict, type Value } from "../../vm/values.ts";
+import type { Vm } from "../../vm/vm.ts";
+
+function services(
+  vm: Vm,
+  ctx: BuiltinContext,
+  options: Value | undefined,
+  signal: AbortSignal,
+): CompactionServices {
+  const host: CallbackHost = { vm, owner: ctx.task, ctx: contextOf(ctx.task) };
+  return {
+    summarize: (prompt) => summarizeWithModel(vm, options, prompt, signal),
+    call: (fn, args) => callHarn(host, fn, args),
+    toValue: (messages) => messagesToValues(messages),
+  };
+}
+
+function intOption(o: Dict | null, key: string): number | undefined {
+  const v = o?.map.get(key);
+  return typeof v === "number" ? Math.max(0, v) : undefined;
+}
+
+function autoCompactConfig(o: Dict | null): AutoCompactConfig {
+  const config = defaultCompaction();
+  config.tokenThreshold = intOption(o, "compact_threshold") ?? config.tokenThreshold;
+  config.toolOutputMaxChars = intOption(o, "tool_output_max_chars") ?? config.toolOutputMaxChars;
+  config.keepLast = intOption(o, "keep_last") ?? config.keepLast;
+  const strategy = o?.map.get("compact_strategy");
+  if (strategy !== undefined && strategy !== null) config.strategy = parseCompactStrategy(display(strategy));
+  const callback = o?.map.get("compact_callback");
+  if (callback !== undefined && callback !== null) {
+    config.customCompactor = callback;
+    if (strategy === undefined || strategy === null) config.strategy = "custom";
+  }
+  return config;
+}
+
+function run<T extends Value>(work: (signal: AbortSignal) => Promise<T>): Promise<Value> {
+  const controller = new AbortController();
+  return cancellable(work(controller.signal), () => controller.abort());
+}
+
+async function compactTranscript(
+  vm: Vm,
+  ctx: BuiltinContext,
+  t: Dict,
+  o: Dict | null,
+  signal: AbortSignal,
+): Promise<Value> {
+  const strategy = parseCompactStrategy(display(o?.map.get("strategy") ?? "observation_mask"));
+  const target = intOption(o, "target_tokens");
+  const config: AutoCompactConfig = {
+    ...defaultCompaction(),
+    keepLast: intOption(o, "keep_last") ?? defaultCompaction().keepLast,
+    strategy,
+    hardLimitStrategy: strategy,
+    tokenThreshold: target ?? 0,
+    hardLimitTokens: target ?? null,
+    customCompactor: o?.map.get("compact_callback") ?? null,
+  };
+  const messages = valuesToMessages(messagesOf(t));
+  const before = estimateTokens(messages);
+  if (target !== undefined && before <= target) return t;
+  const originalCount = messages.length;
+  const produced = await autoCompactMessages(messages, config, services(vm, ctx, o ?? undefined, signal));
+  if (produced === null) return t;
+  const given = o?.map.get("summary");
+  const summary = given === undefined || given === null ? produced : display(given);
+  const after = estimateTokens(messages);
+  const archived = Math.max(0, originalCount - messages.length) + 1;
+  const snapshot = normalizeAsset(
+    Dict.of({
+      kind: "transcript_snapshot",
+      name: "pre-compaction transcript",
+      visibility: "internal",
+      data: Dict.of({ transcript: t }),
+      metadata: Dict.of({ archived_messages: archived, strategy }),
+    }),
+  );
+  const event = transcriptEvent("compaction", "system", "internal", `Transcript compacted via ${strategy}`, {
+    mode: "manual",
+    strategy,
+    keep_last: config.keepLast,
+    target_tokens: target ?? null,
+    archived_messages: archived,
+    estimated_tokens_before: before,
+    estimated_tokens_after: after,
+    snapshot_asset_id: display(snapshot.get("id")),
+  });
+  const existing = summaryOf(t);
+  return newTranscript({
+    id: idOf(t),
+    messages: messagesToValues(messages),
+    summary:
+      existing !== null && existing.trim() !== "" && existing.trim() !== summary.trim()
+        ? `${existing}\n\n${summary}`
+        : summary,
+    metadata: t.map.get("metadata") ?? null,
+    extraEvents: [...extraEventsOf(t), event],
+    assets: [...assetsOf(t), snapshot],
+    state: stateOf(t),
+  });
+}
+
+export function registerCompactionBuiltins(vm: Vm): void {
+  vm.registerBuiltin("estimate_tokens", (args) => {
+    const list = Array.isArray(args[0]) ? args[0] : [];
+    return estimateTokens(list.map((m) => (m instanceof Dict ? (valueToJson(m) as JsonObject) : {})));
+  });
+  vm.registerBuiltin("microcompact", (args) => {
+    const text = args[0] === undefined ? "" : display(args[0]);
+    const max = typeof args[1] === "number" ? args[1] : 20_000;
+    return microcompact(text, max);
+  });
+  vm.registerBuiltin("transcript_auto_compact", (args, ctx) => {
+    if (!Array.isArray(args[0])) {
+      throw runtimeError("transcript_auto_compact: first argument must be a message list");
+    }
+    const list = args[0];
+    const o = args[1] instanceof Dict ? args[1] : null;
+    return run(async (signal) => {
+      const messages = valuesToMessages(list);
+      await autoCompactMessages(messages, autoCompactConfig(o), services(vm, ctx, o ?? undefined, signal));
+      return messagesToValues(messages);
+    });
+  });
+  vm.registerBuiltin("transcript_compact", (args, ctx) => {
+    const t = args[0];
+    if (!isTranscript(t)) throw runtimeError("transcript_compact: first argument must be a transcript");
+    const o = args[1] instanceof Dict ? args[1] : null;
+    return run((signal) => compactTranscript(vm, ctx, t, o, signal));
+  });
+}

@@ -1,0 +1,26 @@
+// Installs the agent runtime on a VM (spec: "Agents"): agent_loop and
+// agent definitions, sessions, transcripts and compaction, sub-agents and
+// workers, progress lines and human-in-the-loop requests. The engine
+// lives in llm/agent; this layer adapts the host (files for snapshots)
+// and registers the builtins.
+
+import { installAgentRuntime } from "../../llm/agent/runtime-state.ts";
+import type { Vm } from "../../vm/vm.ts";
+import type { StdlibHost } from "../host-api.ts";
+import type { SystemHost } from "../system/host.ts";
+import { registerCompactionBuiltins } from "./compaction-builtins.ts";
+import { agentFiles } from "./files.ts";
+import { registerLoopBuiltins } from "./loop-builtins.ts";
+import { registerProgress } from "./progress.ts";
+import { registerSessionBuiltins } from "./session-builtins.ts";
+import { registerTranscriptBuiltins } from "./transcript-builtins.ts";
+
+/** Installs the agent builtins; the LLM layer (registerLlm) must already be installed. */
+export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): void {
+  installAgentRuntime(vm, agentFiles(system));
+  registerLoopBuiltins(vm);
+  registerSessionBuiltins(vm);
+  registerTranscriptBuiltins(vm);
+  registerCompactionBuiltins(vm);
+  registerProgress(vm);
+}
