@@ -11,7 +11,10 @@ import type { DurableFs } from "../../state/durable-fs.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
+import { registerArtifactBuiltins } from "./artifact-builtins.ts";
+import type { RecordEnv } from "./artifacts.ts";
 import { registerCheckpoints } from "./checkpoints.ts";
+import { registerRecordBuiltins } from "./record-builtins.ts";
 import { registerEventLogBuiltins } from "./event-log-builtins.ts";
 import { registerFlowInvariants } from "./flow-invariants.ts";
 import { registerMonitors } from "./monitors.ts";
@@ -47,6 +50,9 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   });
   registerTriggerBuiltins(vm, triggers, uuidV7);
   registerTrustBuiltins(vm, triggers.trust, nowMs);
+  const records: RecordEnv = { uuid: uuidV7, nowSecs: () => String(Math.floor(nowMs() / 1000)) };
+  registerArtifactBuiltins(vm, records);
+  registerRecordBuiltins(vm, records, hosts.system, hosts.durable);
 }
 
 /** Model usage of the VM so far, for predicate budgets (zero when the LLM layer is not installed). */
