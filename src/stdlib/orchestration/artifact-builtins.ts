@@ -139,10 +139,11 @@ export function registerArtifactBuiltins(vm: Vm, env: RecordEnv): void {
       .with("id", `${display(parent.get("id"))}_derived`)
       .with("kind", kind)
       .with("lineage", lineage);
+    // The derived artifact keeps the parent's priority; new text gets a fresh token estimate.
     const extra = args[2];
     if (extra instanceof Dict && typeof extra.get("text") === "string")
-      derived = derived.with("text", extra.get("text"));
-    return normalizeArtifact(derived.with("estimated_tokens", null).with("priority", null), env);
+      derived = derived.with("text", extra.get("text")).with("estimated_tokens", null);
+    return normalizeArtifact(derived, env);
   });
 
   b("artifact_select", (args) =>
