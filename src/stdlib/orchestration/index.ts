@@ -8,6 +8,10 @@ import type { UsageProbe } from "../../runtime/triggers/predicate.ts";
 import { TriggerService } from "../../runtime/triggers/service.ts";
 import { llmStateOf } from "../../llm/state.ts";
 import type { DurableFs } from "../../state/durable-fs.ts";
+import { FileEventLog } from "../../state/event-log-file.ts";
+import { installEventLog } from "../../runtime/events/active-log.ts";
+import { parseJson } from "../data/json-codec.ts";
+import { joinPath, resolveAgainst } from "../system/path-text.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
@@ -34,6 +38,7 @@ export interface OrchestrationHosts {
 /** Installs the orchestration builtins on `vm`. */
 export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   const nowMs = (): number => hosts.system.nowMs();
+  installConfiguredEventLog(vm, hosts);
   const nowIso = (): string => new Date(nowMs()).toISOString();
   registerEventLogBuiltins(vm, nowMs);
   registerCheckpoints(vm, hosts.system, hosts.durable);
@@ -53,6 +58,26 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   const records: RecordEnv = { uuid: uuidV7, nowSecs: () => String(Math.floor(nowMs() / 1000)) };
   registerArtifactBuiltins(vm, records);
   registerRecordBuiltins(vm, records, hosts.system, hosts.durable);
+}
+
+/**
+ * `HARN_EVENT_LOG_BACKEND=file` keeps the event log in `$HARN_EVENT_LOG_DIR`
+ * (default `.harn/events` under the working directory) so triggers, the DLQ
+ * and the trust graph outlive the process; the default is in memory.
+ */
+function installConfiguredEventLog(vm: Vm, hosts: OrchestrationHosts): void {
+  const backend = hosts.system.env("HARN_EVENT_LOG_BACKEND")?.trim() ?? "";
+  if (backend === "" || backend === "memory") return;
+  if (backend !== "file") {
+    vm.writeError(
+      `warning: unsupported event log backend '${backend}' (expected memory or file); using memory\n`,
+    );
+    return;
+  }
+  const configured = hosts.system.env("HARN_EVENT_LOG_DIR")?.trim() ?? "";
+  const cwd = hosts.system.cwd();
+  const dir = configured === "" ? joinPath(cwd, ".harn/events") : resolveAgainst(cwd, configured);
+  installEventLog(vm, new FileEventLog(hosts.durable, dir, parseJson));
 }
 
 /** Model usage of the VM so far, for predicate budgets (zero when the LLM layer is not installed). */
