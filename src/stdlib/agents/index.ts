@@ -8,19 +8,23 @@ import { installAgentRuntime } from "../../llm/agent/runtime-state.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
+import { attachCallTranscripts } from "./call-transcripts.ts";
 import { registerCompactionBuiltins } from "./compaction-builtins.ts";
 import { agentFiles } from "./files.ts";
 import { registerLoopBuiltins } from "./loop-builtins.ts";
 import { registerProgress } from "./progress.ts";
 import { registerSessionBuiltins } from "./session-builtins.ts";
 import { registerTranscriptBuiltins } from "./transcript-builtins.ts";
+import { registerWorkerBuiltins } from "./worker-builtins.ts";
 
 /** Installs the agent builtins; the LLM layer (registerLlm) must already be installed. */
 export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): void {
   installAgentRuntime(vm, agentFiles(system));
+  attachCallTranscripts(vm);
   registerLoopBuiltins(vm);
   registerSessionBuiltins(vm);
   registerTranscriptBuiltins(vm);
   registerCompactionBuiltins(vm);
   registerProgress(vm);
+  registerWorkerBuiltins(vm, () => system.env("HARN_WORKER_STATE_DIR") || ".harn/workers");
 }
