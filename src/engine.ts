@@ -16,6 +16,7 @@ import { nodeSystemHost } from "./host/system-host.ts";
 import { registerConcurrency } from "./runtime/concurrency/index.ts";
 import { registerScopedBuiltins } from "./runtime/policy/scoped-builtins.ts";
 import { registerSchemaBuiltins } from "./runtime/schema/index.ts";
+import { registerStepRuntime } from "./runtime/steps/index.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
 import { registerDataStdlib } from "./stdlib/data/index.ts";
@@ -155,6 +156,7 @@ export function createVm(setup: VmSetup = {}): Vm {
   registerIntrinsics(vm);
   registerConcurrency(vm);
   registerScopedBuiltins(vm);
+  registerStepRuntime(vm);
   const host = setup.host ?? nodeStdlibHost;
   registerStdlib(vm, host);
   registerSchemaBuiltins(vm);

@@ -12,6 +12,7 @@ import type { Node, NodeOf } from "../syntax/ast.ts";
 import { peelAttributes } from "../syntax/ast.ts";
 import { CompileError } from "./compile-base.ts";
 import { StatementCompiler } from "./compile-statements.ts";
+import { registrationsOf } from "./runtime-attributes.ts";
 
 export interface CompileResult {
   readonly module?: CompiledModule;
@@ -85,6 +86,7 @@ class ModuleCompiler extends StatementCompiler {
     for (const d of decls) if (TYPE_DECLS.has(d.kind)) this.compileDeclaration(d);
     for (const d of decls) if (d.kind === "ImplBlock") this.compileDeclaration(d);
     for (const d of decls) if (d.kind === "FnDecl") this.defineModuleFn(d);
+    this.emitRegistrations(program);
     if (entry) this.compilePipelineMode(program, entry);
     else this.compileScriptMode(program);
     const main = this.fn.code.finish({
@@ -100,6 +102,17 @@ class ModuleCompiler extends StatementCompiler {
       file: this.file,
     });
     return { main, globals: this.globalNames, exports: exportedNames(decls), imports, file: this.file };
+  }
+
+  /** `@step` / `@persona` functions register with the step runtime as the module loads. */
+  private emitRegistrations(program: readonly Node[]): void {
+    for (const r of registrationsOf(program)) {
+      this.at(r.at);
+      this.emit(Op.Const, this.str(r.fnName));
+      this.compileExpr(r.metadata);
+      this.emitCallName(r.intrinsic, 2);
+      this.emit(Op.Pop);
+    }
   }
 
   private collectImports(program: readonly Node[]): ImportRequest[] {

@@ -21,12 +21,15 @@ import type { LlmCallOptions } from "./options.ts";
 import type { DeltaSink, LlmRequest, LlmResponse } from "./provider.ts";
 import { resultDict } from "./result.ts";
 import type { LlmState } from "./state.ts";
+import type { Task } from "../vm/task.ts";
 
 /** What one call runs against: its VM, the LLM state, and the caller's cancellation. */
 export interface CallContext {
   readonly vm: Vm;
   readonly state: LlmState;
   readonly signal: AbortSignal;
+  /** The calling task, when the call comes from Harn code (active step defaults and budgets). */
+  readonly task?: Task | null;
 }
 
 const DISABLED_VALUES = new Set(["1", "true", "yes", "on"]);

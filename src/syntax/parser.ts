@@ -240,7 +240,35 @@ class Parser extends StatementParser {
     return { name, args, span: this.spanFrom(start) };
   }
 
-  /** Attribute arguments are literals, identifiers or lists of those. */
+  /**
+   * `{key: value, ...}` in an attribute (the 0.8 `@step(budget: {...})` and
+   * `@persona(stages: [{...}])` forms): keys are names or strings, values
+   * attribute values.
+   */
+  private parseAttributeDict(): Node {
+    const sp = this.consume(T.LBrace, "{").span;
+    this.skipNewlines();
+    const entries: { key: Node; value: Node }[] = [];
+    while (!this.check(T.RBrace)) {
+      const k = this.tok;
+      if (k.kind !== T.Ident && k.kind !== T.Str) throw this.error("dict key in attribute argument");
+      this.advance();
+      this.consume(T.Colon, ":");
+      this.skipNewlines();
+      entries.push({
+        key: { kind: "Str", value: k.text!, raw: false, span: k.span },
+        value: this.parseAttributeValue(),
+      });
+      this.skipNewlines();
+      if (!this.check(T.Comma)) break;
+      this.advance();
+      this.skipNewlines();
+    }
+    this.consume(T.RBrace, "}");
+    return this.node({ kind: "Dict", entries }, sp);
+  }
+
+  /** Attribute arguments are literals, identifiers, or lists and dicts of those. */
   private parseAttributeValue(): Node {
     const t = this.tok;
     const sp = t.span;
@@ -279,6 +307,8 @@ class Parser extends StatementParser {
         this.consume(T.RBracket, "]");
         return this.node({ kind: "List", elements }, sp);
       }
+      case T.LBrace:
+        return this.parseAttributeDict();
       case T.Minus: {
         this.advance();
         const n = this.tok;
@@ -294,6 +324,13 @@ class Parser extends StatementParser {
         throw this.error("number after '-' in attribute argument");
       }
       default:
+        // A keyword used as a bare name (`error_boundary: continue`) is that name.
+        for (const [word, kind] of KEYWORDS) {
+          if (kind === t.kind) {
+            this.advance();
+            return { kind: "Ident", name: word, span: sp };
+          }
+        }
         throw this.error("attribute argument value (literal or identifier)");
     }
   }

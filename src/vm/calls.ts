@@ -115,8 +115,15 @@ export function callValueAt(
   argBase: number,
   argc: number,
   retSp: number,
+  raw = false,
 ): Action {
   if (callee instanceof Closure) {
+    const interceptor = rt.callInterceptor;
+    if (!raw && interceptor !== null && interceptor.tracks(callee)) {
+      const args = fiber.stack.slice(argBase, argBase + argc);
+      fiber.sp = retSp;
+      return deliver(rt, task, fiber, interceptor.intercept(task, callee, args));
+    }
     if (callee.proto.isGenerator) {
       const gen = createGenerator(rt, callee, fiber.stack, argBase, argc);
       fiber.sp = retSp;
@@ -163,13 +170,14 @@ export function deliver(rt: RuntimeApi, task: Task, fiber: Fiber, r: BuiltinResu
   if (r instanceof NativeCall) {
     const caller = fiber.frames[fiber.frames.length - 1]!;
     const nf = new Frame(null, NO_CODE, NO_CONSTS, fiber.sp, null, caller.module, 0, fiber.sp, r.gen);
+    nf.catchesErrors = r.catchesErrors;
     fiber.frames.push(nf);
     return driveNative(rt, task, fiber, nf, null, undefined);
   }
   if (r instanceof CallRequest) {
     const at = fiber.sp;
     for (const a of r.args) fiber.stack[fiber.sp++] = a;
-    return callValueAt(rt, task, fiber, r.callee, at, r.args.length, at);
+    return callValueAt(rt, task, fiber, r.callee, at, r.args.length, at, r.raw);
   }
   return deliverValue(rt, task, fiber, r);
 }
@@ -235,7 +243,8 @@ export function driveNative(
       const at = fiber.sp;
       for (const a of req.args) fiber.stack[fiber.sp++] = a;
       const direct = callHooks.direct;
-      if (direct === null) return callValueAt(rt, task, fiber, callee, at, req.args.length, at);
+      if (direct === null || req.raw)
+        return callValueAt(rt, task, fiber, callee, at, req.args.length, at, req.raw);
       // Run the callback right here when it can finish synchronously: its
       // result comes back through the stash and the loop resumes the builtin,
       // instead of each callback costing a trip through the interpreter.
@@ -339,7 +348,9 @@ export function tailCall(
   byName: boolean,
 ): Action {
   const src = fiber.sp - argc;
-  if (callee instanceof Closure && !callee.proto.isGenerator) {
+  const intercepted =
+    rt.callInterceptor !== null && callee instanceof Closure && rt.callInterceptor.tracks(callee);
+  if (callee instanceof Closure && !callee.proto.isGenerator && !intercepted) {
     const frame = fiber.frames.pop()!;
     const stack = fiber.stack;
     for (let i = 0; i < argc; i++) stack[frame.base + i] = stack[src + i]!;

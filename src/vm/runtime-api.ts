@@ -4,11 +4,14 @@
 
 import type { FrameModule, Task } from "./task.ts";
 import type { VmError } from "./errors.ts";
-import type { BuiltinContext, BuiltinResult, TypeValue, Value } from "./values.ts";
+import type { BuiltinContext, BuiltinResult, Closure, TypeValue, Value } from "./values.ts";
 
 export interface RuntimeApi {
-  /** Value of a name that is not a local or a module global (imports, builtins, host globals). */
-  /** `localNames` (the current function's) only feed the did-you-mean hint of the error. */
+  /**
+   * Value of a name that is not a local or a module global (imports, builtins,
+   * host globals); `localNames` (the current function's) only feed the
+   * did-you-mean hint of the error.
+   */
   resolveName(module: FrameModule, name: string, localNames?: readonly string[]): Value;
   /** Callee for a call by name; throws "Undefined builtin" when unknown. */
   resolveCallee(module: FrameModule, name: string): Value;
@@ -33,6 +36,18 @@ export interface RuntimeApi {
   shouldYield(task: Task): boolean;
   /** Hard cap on frames per fiber (deep non-tail recursion). */
   readonly maxFrames: number;
+  /** Wraps calls to particular Harn functions (the step runtime); null when nothing is tracked. */
+  readonly callInterceptor: CallInterceptor | null;
   /** Entries before a function is compiled to JavaScript (Infinity: never, 0: at once). */
   readonly jitThreshold: number;
+}
+
+/**
+ * Takes over calls to the functions it tracks: `intercept` returns what the
+ * call delivers instead (typically a NativeCall that does its bookkeeping
+ * around a raw CallRequest of the same function).
+ */
+export interface CallInterceptor {
+  tracks(closure: Closure): boolean;
+  intercept(task: Task, closure: Closure, args: Value[]): BuiltinResult;
 }

@@ -32,6 +32,8 @@ export class Frame {
    */
   stashing = false;
   stashed: Value | undefined = undefined;
+  /** A native frame whose builtin handles errors from the Harn code it calls (NativeCall.catchesErrors). */
+  catchesErrors = false;
 
   // Not readonly: frames of finished direct calls from compiled code are recycled (Fiber.framePool).
   constructor(

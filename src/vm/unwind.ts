@@ -58,6 +58,14 @@ export function unwind(task: Task, error: VmError): boolean {
     const frames = fiber.frames;
     while (frames.length > 0) {
       const f = frames[frames.length - 1]!;
+      if (f.native !== null && f.catchesErrors) {
+        // The builtin gets the error thrown into it on the next turn of the loop.
+        task.continuation = { kind: "native", frame: f };
+        task.hasResumeError = true;
+        task.resumeError = error;
+        task.fiber = fiber;
+        return true;
+      }
       if (f.native !== null) {
         frames.pop();
         fiber.sp = f.retSp;

@@ -159,13 +159,22 @@ export class BuiltinRef {
  * an ordinary frame, so callbacks may suspend like any other code.
  */
 export class NativeCall {
-  constructor(readonly gen: Generator<CallRequest, Value, Value>) {}
+  constructor(
+    readonly gen: Generator<CallRequest, Value, Value>,
+    /**
+     * Errors raised by the Harn code it calls are thrown into the generator
+     * (which may catch them) instead of unwinding past it.
+     */
+    readonly catchesErrors = false,
+  ) {}
 }
 
 export class CallRequest {
   constructor(
     readonly callee: Value,
     readonly args: Value[],
+    /** Call the function itself, past any call interceptor (a step wrapper calling its step). */
+    readonly raw = false,
   ) {}
 }
 

@@ -10,7 +10,7 @@ import { ErrorKind, runtimeError, typeError, VmError } from "./errors.ts";
 import { enterClosure } from "./calls.ts";
 import { execute } from "./interpreter.ts";
 import { type JitMode, jitThreshold } from "./jit/tier.ts";
-import type { RuntimeApi } from "./runtime-api.ts";
+import type { CallInterceptor, RuntimeApi } from "./runtime-api.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type AmbientContext, type FrameModule, Task, TaskState } from "./task.ts";
 import {
@@ -79,6 +79,7 @@ export class Vm implements RuntimeApi {
   readonly globals = new Map<string, Value>();
   readonly maxFrames: number;
   readonly jitThreshold: number;
+  callInterceptor: CallInterceptor | null = null;
   readonly scheduler: Scheduler;
   private readonly modules = new Map<string, ModuleInstance>();
   /** Tasks that have not finished yet. */

@@ -47,7 +47,12 @@ function invoke(
   argc: number,
   retSp: number,
 ): Action {
-  if (!(callee instanceof Closure) || callee.proto.isGenerator || task.jitDepth >= MAX_DIRECT_DEPTH) {
+  if (
+    !(callee instanceof Closure) ||
+    callee.proto.isGenerator ||
+    task.jitDepth >= MAX_DIRECT_DEPTH ||
+    (rt.callInterceptor !== null && rt.callInterceptor.tracks(callee))
+  ) {
     return callValueAt(rt, task, fiber, callee, at, argc, retSp);
   }
   enterClosure(rt, fiber, callee, at, argc, retSp);
