@@ -21,6 +21,7 @@ import { registerCheckpoints } from "./checkpoints.ts";
 import { registerRecordBuiltins } from "./record-builtins.ts";
 import { registerEventLogBuiltins } from "./event-log-builtins.ts";
 import { registerFlowInvariants } from "./flow-invariants.ts";
+import { registerFrictionBuiltins } from "./friction-builtins.ts";
 import { registerMonitors } from "./monitors.ts";
 import { registerTriggerBuiltins } from "./trigger-builtins.ts";
 import { registerTrustBuiltins } from "./trust-builtins.ts";
@@ -58,6 +59,7 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   const records: RecordEnv = { uuid: uuidV7, nowSecs: () => String(Math.floor(nowMs() / 1000)) };
   registerArtifactBuiltins(vm, records);
   registerRecordBuiltins(vm, records, hosts.system, hosts.durable);
+  registerFrictionBuiltins(vm, records, hosts.system, hosts.durable);
 }
 
 /**
