@@ -11,6 +11,7 @@ import type { SystemHost } from "../system/host.ts";
 import { attachCallTranscripts } from "./call-transcripts.ts";
 import { registerCompactionBuiltins } from "./compaction-builtins.ts";
 import { agentFiles } from "./files.ts";
+import { registerHitl } from "./hitl.ts";
 import { registerLoopBuiltins } from "./loop-builtins.ts";
 import { registerProgress } from "./progress.ts";
 import { registerSessionBuiltins } from "./session-builtins.ts";
@@ -26,5 +27,6 @@ export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): v
   registerTranscriptBuiltins(vm);
   registerCompactionBuiltins(vm);
   registerProgress(vm);
+  registerHitl(vm);
   registerWorkerBuiltins(vm, () => system.env("HARN_WORKER_STATE_DIR") || ".harn/workers");
 }
