@@ -43,6 +43,23 @@ class ChildLines implements LineTransport {
     const reader = this.waiting.shift();
     if (reader) reader(line);
     else if (line !== null) this.lines.push(line);
+    if (this.waiting.length === 0) this.hold(false);
+  }
+
+  /**
+   * An idle server must not keep the run alive once the program is done
+   * with it, but a pending read must: the process and its stdout pipe are
+   * referenced only while someone waits for a line.
+   */
+  private hold(waiting: boolean): void {
+    const pipe = this.child.stdout as unknown as { ref?: () => void; unref?: () => void };
+    if (waiting) {
+      this.child.ref();
+      pipe.ref?.();
+    } else {
+      this.child.unref();
+      pipe.unref?.();
+    }
   }
 
   private finish(): void {
@@ -51,6 +68,11 @@ class ChildLines implements LineTransport {
     if (this.partial !== "") this.push(this.partial);
     this.partial = "";
     while (this.waiting.length > 0) this.push(null);
+  }
+
+  /** Releases the process and pipe until the next read (see `hold`). */
+  idle(): void {
+    if (this.waiting.length === 0) this.hold(false);
   }
 
   writeLine(line: string): void {
@@ -62,6 +84,7 @@ class ChildLines implements LineTransport {
     const line = this.lines.shift();
     if (line !== undefined) return Promise.resolve(line);
     if (this.ended) return Promise.resolve(null);
+    this.hold(true);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -92,11 +115,12 @@ export const nodeMcpHost: McpHost = {
         reject(new Error(hostError(e).message));
         return;
       }
-      // An open server must not keep the run alive once the program is done with it.
-      child.unref();
-      (child.stdout as unknown as { unref?: () => void }).unref?.();
       child.once("error", (e) => reject(new Error(hostError(e).message)));
-      child.once("spawn", () => resolve(new ChildLines(child)));
+      child.once("spawn", () => {
+        const lines = new ChildLines(child);
+        lines.idle();
+        resolve(lines);
+      });
     });
   },
 };

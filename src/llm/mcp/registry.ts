@@ -52,6 +52,11 @@ export class McpServerRegistry {
     return this.servers.get(name);
   }
 
+  /** The live client of `name`, without counting a binder (null when not connected). */
+  activeClient(name: string): McpClient | null {
+    return this.active.get(name)?.client ?? null;
+  }
+
   /** A pre-connected client for an eagerly started server. */
   installActive(name: string, client: McpClient): void {
     this.active.set(name, { client, refs: null, releasedAt: null });
