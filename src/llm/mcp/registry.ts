@@ -20,6 +20,8 @@ export interface RegisteredMcpServer {
 
 export interface McpServerSpec {
   readonly name: string;
+  /** "stdio" (default) or "http". */
+  readonly transport?: string;
   readonly command: string;
   readonly args: readonly string[];
   readonly env: ReadonlyMap<string, string>;

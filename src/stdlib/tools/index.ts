@@ -10,7 +10,8 @@ import type { CryptoProvider } from "../data/crypto-api.ts";
 import type { SystemHost } from "../system/host.ts";
 import { registerMcpClientBuiltins } from "./mcp-builtins.ts";
 import { registerMcpServeBuiltins } from "./mcp-serve-builtins.ts";
-import { installProjectSkills as install, type SkillsHost } from "./project-skills.ts";
+import { connectProjectMcpServers } from "./project-mcp.ts";
+import { installProjectSkills as install } from "./project-skills.ts";
 import { registerSkillBuiltins } from "./skill-builtins.ts";
 import { registerToolBuiltins } from "./tool-builtins.ts";
 
@@ -23,10 +24,10 @@ export interface ToolsHosts {
   readonly mcp: McpHost;
 }
 
-const hostsByVm = new WeakMap<Vm, SkillsHost>();
+const hostsByVm = new WeakMap<Vm, ToolsHosts>();
 
 export function registerTools(vm: Vm, hosts: ToolsHosts): void {
-  hostsByVm.set(vm, { system: hosts.system, crypto: hosts.crypto });
+  hostsByVm.set(vm, hosts);
   registerToolBuiltins(vm);
   registerSkillBuiltins(vm, (name) => hosts.system.env(name));
   registerMcpClientBuiltins(vm, hosts.mcp, (path) => hosts.system.readText(path));
@@ -39,7 +40,21 @@ export function registerTools(vm: Vm, hosts: ToolsHosts): void {
  * `skills` stays an empty registry.
  */
 export function installProjectSkills(vm: Vm, sourceFile: string): void {
-  const host = hostsByVm.get(vm);
-  if (host === undefined) throw new Error("installProjectSkills: call registerTools on this VM first");
-  install(vm, host, sourceFile);
+  install(vm, hostsOf(vm, "installProjectSkills"), sourceFile);
+}
+
+/**
+ * Registers the MCP servers of the project's harn.toml and starts the
+ * non-lazy ones, setting the `mcp` global (what `harn run` does before a
+ * program starts; the conformance runner does not).
+ */
+export function connectProjectMcp(vm: Vm, sourceFile: string): Promise<void> {
+  const hosts = hostsOf(vm, "connectProjectMcp");
+  return connectProjectMcpServers(vm, hosts.system, hosts.mcp, sourceFile);
+}
+
+function hostsOf(vm: Vm, caller: string): ToolsHosts {
+  const hosts = hostsByVm.get(vm);
+  if (hosts === undefined) throw new Error(`${caller}: call registerTools on this VM first`);
+  return hosts;
 }

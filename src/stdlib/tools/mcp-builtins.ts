@@ -46,6 +46,11 @@ async function guarded<T>(op: () => Promise<T>): Promise<T> {
 
 /** Starts a stdio server and completes the MCP handshake. */
 export async function connectMcpServer(host: McpHost, spec: McpServerSpec): Promise<McpClient> {
+  if (spec.transport !== undefined && spec.transport !== "stdio") {
+    throw runtimeError(
+      `mcp: server '${spec.name}' uses the ${spec.transport} transport, which is not supported yet`,
+    );
+  }
   let transport: Awaited<ReturnType<McpHost["spawnStdio"]>>;
   try {
     transport = await host.spawnStdio(spec);
