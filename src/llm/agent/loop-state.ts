@@ -15,6 +15,7 @@ import { type CallbackHost, callHarn } from "./callbacks.ts";
 import type { AgentLoopConfig } from "./config.ts";
 import type { PermissionPolicy } from "./permissions.ts";
 import type { AgentRuntime } from "./runtime-state.ts";
+import type { ToolOffer } from "./tool-offer.ts";
 import type { DeclaredTool } from "./tool-surface.ts";
 
 export interface LoopEnv {
@@ -28,6 +29,8 @@ export interface LoopEnv {
   /** The provider request template (prompt, sampling, structured output) of every turn. */
   readonly call: LlmCallOptions;
   readonly tools: readonly DeclaredTool[];
+  /** What the model is offered each turn (grows as client-mode tool search promotes tools). */
+  readonly offer: ToolOffer;
   /** Dynamic permission scopes in force, outermost first. */
   readonly permissions: readonly PermissionPolicy[];
   readonly startedAt: number;

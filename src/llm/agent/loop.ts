@@ -34,19 +34,17 @@ import { approvalPolicyValue, intersectApproval, parseApprovalPolicy } from "./a
 import { type AgentLoopConfig, parseAgentConfig } from "./config.ts";
 import { loadSnapshot, watchState } from "./daemon.ts";
 import { compactNow, persistDaemonSnapshot, systemPrompt } from "./loop-support.ts";
-import { type LoopEnv, LoopState } from "./loop-state.ts";
+import { callInLoop, type LoopEnv, LoopState } from "./loop-state.ts";
+import { emitAgentEvent } from "./events.ts";
+import { runTurnHooks } from "./hooks.ts";
 import { feedbackMessage, valuesToMessages } from "./messages.ts";
 import { parsePermissionPolicy } from "./permissions.ts";
 import { runPostTurn } from "./post-turn.ts";
 import { budgetDeniedResult, loopResult, loopTranscript } from "./result.ts";
 import { type AgentRuntime, agentRuntimeOf } from "./runtime-state.ts";
 import { dispatchTools } from "./tool-dispatch.ts";
-import {
-  checkToolBackends,
-  declaredTools,
-  nativeToolDefinitions,
-  toolContractPrompt,
-} from "./tool-surface.ts";
+import { ToolOffer, toolContractPrompt } from "./tool-offer.ts";
+import { checkToolBackends, declaredTools } from "./tool-surface.ts";
 import { newId } from "./transcript.ts";
 import { runTurnCall, turnRequest } from "./turn-call.ts";
 
@@ -224,6 +222,14 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
     config,
     call,
     tools,
+    offer: ToolOffer.build(
+      llm,
+      config.tools,
+      optValue(options, "tool_search"),
+      call.request.provider,
+      call.request.model,
+      optValue(options, call.request.provider),
+    ),
     permissions: stackItems(ctx.slots.dynamicPermissions)
       .filter((p): p is Dict => p instanceof Dict)
       .map((p) => parsePermissionPolicy(p, input.builtin)),
@@ -236,22 +242,26 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
 }
 
 async function iterate(env: LoopEnv, state: LoopState): Promise<void> {
-  const { config, tools } = env;
+  const { config, offer } = env;
   const provider = env.call.request.provider;
-  const contract =
-    tools.length > 0 ? toolContractPrompt(tools, config.toolFormat, config.doneSentinel) : null;
-  const native =
-    config.toolFormat === "native" && tools.length > 0 ? nativeToolDefinitions(tools, provider) : null;
-  const persistent = persistentPrompt(config, tools.length > 0);
+  const persistent = persistentPrompt(config, offer.hasTools);
   let exited = false;
   for (let iteration = 0; iteration < config.maxIterations; iteration++) {
     if (env.signal.aborted) throw runtimeError("agent_loop: cancelled");
     state.totalIterations = state.resumedIterations + iteration + 1;
     state.daemonState = "active";
+    const offered = offer.current();
+    const contract = offer.hasTools
+      ? toolContractPrompt(offered, config.toolFormat, config.doneSentinel)
+      : null;
+    const native = config.toolFormat === "native" && offer.hasTools ? offered : null;
     const system = systemPrompt([env.call.request.system, contract, persistent]);
     await compactNow(env, state, "preflight", iteration, system);
-    for (const item of env.runtime.drainFeedback(state.sessionId))
+    await emitAgentEvent(env, state, "turn_start", { iteration });
+    for (const item of env.runtime.drainFeedback(state.sessionId)) {
+      await emitAgentEvent(env, state, "feedback_injected", { kind: item.kind, content: item.content });
       state.append(feedbackMessage(item.kind, item.content));
+    }
     syncSession(env, state);
     const request = turnRequest(env, state, system, native);
     if (config.budget !== null) {
@@ -264,12 +274,33 @@ async function iterate(env: LoopEnv, state: LoopState): Promise<void> {
         break;
       }
     }
+    const hookCall = (fn: Value, a: Value[]) => callInLoop(env, fn, a);
+    await runTurnHooks(
+      env.vm,
+      "PreAgentTurn",
+      {
+        event: "PreAgentTurn",
+        session: { id: state.sessionId },
+        turn: { iteration, total_iterations: state.totalIterations },
+      },
+      hookCall,
+    );
     const reply = await runTurnCall(env, state, request, iteration);
     const dispatch =
       reply.calls.length > 0
         ? await dispatchTools(env, state, reply.text, reply.calls, reply.canonical, iteration)
         : null;
     const outcome = await runPostTurn(env, state, reply, dispatch, iteration);
+    await runTurnHooks(
+      env.vm,
+      "PostAgentTurn",
+      {
+        event: "PostAgentTurn",
+        session: { id: state.sessionId },
+        turn: { iteration, text: reply.text, tool_count: reply.calls.length, status: state.finalStatus },
+      },
+      hookCall,
+    );
     syncSession(env, state);
     state.loopCostUsd += callCost(provider, request.model, reply.inputTokens, reply.outputTokens);
     state.loopTokens += reply.inputTokens + reply.outputTokens;
@@ -285,7 +316,10 @@ async function iterate(env: LoopEnv, state: LoopState): Promise<void> {
       break;
     }
   }
-  if (!exited && config.maxIterations > 0) state.finalStatus = "budget_exhausted";
+  if (!exited && config.maxIterations > 0) {
+    state.finalStatus = "budget_exhausted";
+    await emitAgentEvent(env, state, "budget_exhausted", { max_iterations: config.maxIterations });
+  }
 }
 
 function finish(env: LoopEnv, state: LoopState): Dict {

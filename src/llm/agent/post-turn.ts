@@ -13,6 +13,7 @@ import { feedbackMessage } from "./messages.ts";
 import { callInLoop, type LoopEnv, type LoopState } from "./loop-state.ts";
 import { compactNow, persistDaemonSnapshot } from "./loop-support.ts";
 import { changedWatchPaths, hasWakeSource, idleWaitMs, nextIdleBackoff } from "./daemon.ts";
+import { emitAgentEvent } from "./events.ts";
 import type { DispatchResult } from "./tool-dispatch.ts";
 import { transcriptEvent } from "./transcript.ts";
 import type { TurnReply } from "./turn-call.ts";
@@ -58,6 +59,15 @@ async function afterToolTurn(
   state.consecutiveSingleToolTurns = reply.calls.length === 1 ? state.consecutiveSingleToolTurns + 1 : 0;
   const successful = d.results.filter((r) => r.status === "ok").map((r) => r.tool_name);
   for (const name of successful) if (!state.successfulTools.includes(name)) state.successfulTools.push(name);
+  await emitAgentEvent(env, state, "turn_end", {
+    iteration,
+    turn_info: {
+      tool_names: reply.calls.map((c) => c.name),
+      tool_results: d.results.map((r) => ({ ...r })),
+      successful_tool_names: successful,
+      tool_count: reply.calls.length,
+    },
+  });
   const stopTools = env.config.stopAfterSuccessfulTools;
   if (stopTools !== null && successful.some((n) => stopTools.includes(n))) return "break";
   const callback = env.config.postTurnCallback;
@@ -146,9 +156,14 @@ async function afterTextTurn(env: LoopEnv, state: LoopState, reply: TurnReply): 
   state.consecutiveTextOnly++;
   if (state.consecutiveTextOnly > config.maxNudges) {
     state.finalStatus = "stuck";
+    await emitAgentEvent(env, state, "loop_stuck", {
+      max_nudges: config.maxNudges,
+      last_iteration: state.totalIterations - 1,
+      tail_excerpt: Array.from(reply.text.trim()).slice(0, 240).join(""),
+    });
     return "break";
   }
-  const hasTools = env.tools.length > 0;
+  const hasTools = env.offer.hasTools;
   const nudge = actionRequired
     ? `You returned assistant text before using any tool. This stage needs at least one tool action before an answer counts; that reply was not accepted. ${hasTools ? "Use a tool call to make progress." : "Make concrete progress in your reply."}`
     : (config.nudge ??

@@ -5,6 +5,7 @@
 // TaskContext instead.
 
 import type { NestedDescent } from "../../runtime/budget/nested-budget.ts";
+import type { Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { AgentFiles } from "./daemon.ts";
 import { SessionStore } from "./sessions.ts";
@@ -20,6 +21,8 @@ export class AgentRuntime {
   readonly descents: NestedDescent[] = [];
   /** `agent_inject_feedback` items per session, drained before the session's next turn. */
   private readonly feedback = new Map<string, QueuedFeedback[]>();
+  /** `agent_subscribe` callbacks per session, called with each agent event of that session. */
+  private readonly subscribers = new Map<string, Value[]>();
   private sequence = 0;
 
   constructor(readonly files: AgentFiles | null) {}
@@ -33,6 +36,14 @@ export class AgentRuntime {
     const list = this.feedback.get(sessionId) ?? [];
     list.push(item);
     this.feedback.set(sessionId, list);
+  }
+
+  subscribe(sessionId: string, callback: Value): void {
+    this.subscribers.set(sessionId, [...(this.subscribers.get(sessionId) ?? []), callback]);
+  }
+
+  subscribersOf(sessionId: string): readonly Value[] {
+    return this.subscribers.get(sessionId) ?? [];
   }
 
   drainFeedback(sessionId: string): QueuedFeedback[] {

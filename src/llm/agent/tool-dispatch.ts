@@ -13,14 +13,19 @@ import { top } from "../../runtime/task-context.ts";
 import type { CapabilityPolicy } from "../../runtime/policy/capability-policy.ts";
 import { display } from "../../vm/display.ts";
 import { VmError } from "../../vm/errors.ts";
-import { Closure, Dict, type Value } from "../../vm/values.ts";
-import { isJsonObject, type JsonObject, type JsonValue, jsonToValue } from "../json.ts";
+import { Dict, type Value } from "../../vm/values.ts";
+import { isJsonObject, type JsonObject, type JsonValue, jsonToValue, valueToJson } from "../json.ts";
 import { isReadOnlyKind, parseAnnotations } from "../tools/annotations.ts";
 import { toolPolicyRefusal } from "../tools/policy.ts";
+import { invokeTool, toolBackend } from "../tools/dispatch.ts";
+import { findTool } from "../tools/registry.ts";
 import { toolsStateOf } from "../tools/state.ts";
 import { type ApprovalPolicy, evaluateApproval, parseApprovalPolicy, type ToolFacts } from "./approval.ts";
+import { argConstraintRefusal } from "./arg-constraints.ts";
 import { errorText } from "./callbacks.ts";
 import { microcompact } from "./compaction.ts";
+import { emitAgentEvent } from "./events.ts";
+import { runPostToolHooks, runPreToolHooks } from "./hooks.ts";
 import { checkPermissions } from "./permissions.ts";
 import { type AgentToolCall, assistantToolMessage, toolResultMessage } from "./messages.ts";
 import { callInLoop, interventionMessage, type LoopEnv, type LoopState } from "./loop-state.ts";
@@ -136,39 +141,41 @@ function toolFacts(env: LoopEnv, name: string): ToolFacts {
   return { pathParams, readOnly: annotations !== null && isReadOnlyKind(annotations.kind) };
 }
 
+/** A tool result value as the model reads it: text as is, nil as `(no output)`, data as pretty JSON. */
+function renderResult(v: Value): string {
+  if (typeof v === "string") return v;
+  if (v === null) return "(no output)";
+  return JSON.stringify(valueToJson(v), null, 2);
+}
+
 /** Runs the tool's backend. Returns the result text, and whether the call was refused. */
 async function execute(
   env: LoopEnv,
   call: AgentToolCall,
   args: JsonValue,
 ): Promise<{ text: string; rejected: boolean }> {
-  const tool = env.tools.find((t) => t.name === call.name);
-  const entry = tool?.entry;
-  const executor = entry?.map.get("executor");
-  const handler = entry?.map.get("handler");
-  if (executor === "provider_native") {
-    return {
-      text: denied(
-        call.name,
-        `tool '${call.name}' is declared executor: "provider_native" — the runtime does not dispatch these locally`,
-      ),
-      rejected: true,
-    };
+  const registry = env.config.tools;
+  const entry = registry === null ? null : findTool(registry, call.name);
+  if (registry === null || entry === null) {
+    const reason = `Tool '${call.name}' is not available in the current environment. Use only the tools listed in the tool-calling contract.`;
+    return { text: denied(call.name, `${reason} Do not retry this tool.`), rejected: true };
   }
-  if (!(handler instanceof Closure)) {
-    const reason =
-      executor === "host_bridge"
-        ? `tool '${call.name}' is declared executor: "host_bridge" but no host bridge is connected to this environment`
-        : `Tool '${call.name}' is not available in the current environment. Use only the tools listed in the tool-calling contract.`;
-    return { text: denied(call.name, reason), rejected: true };
-  }
+  const backend = toolBackend(env.vm, entry);
   for (let attempt = 0; ; attempt++) {
     try {
-      const value = await callInLoop(env, handler, [jsonToValue(args)]);
-      return { text: display(value), rejected: false };
+      if (backend.kind === "harn") {
+        return {
+          text: display(await callInLoop(env, backend.handler, [jsonToValue(args)])),
+          rejected: false,
+        };
+      }
+      const value = await invokeTool(env.vm, registry, call.name, args, (fn, a) => callInLoop(env, fn, a));
+      return { text: renderResult(value), rejected: false };
     } catch (e) {
       if (e instanceof VmError && e.category === "tool_rejected") {
-        return { text: denied(call.name, `${e.detail} Do not retry this tool.`), rejected: true };
+        // A handler's own refusal is passed on as is; a backend that cannot run is final.
+        const reason = backend.kind === "harn" ? e.detail : `${e.detail} Do not retry this tool.`;
+        return { text: denied(call.name, reason), rejected: true };
       }
       if (attempt >= env.config.toolRetries || env.signal.aborted) {
         return { text: `Error: ${errorText(e)}`, rejected: false };
@@ -186,7 +193,8 @@ async function admit(
   call: AgentToolCall,
 ): Promise<JsonValue | null> {
   const args = call.arguments;
-  const refusal = toolPolicyRefusal(currentPolicy(env), call.name);
+  const policy = currentPolicy(env);
+  const refusal = toolPolicyRefusal(policy, call.name) ?? argConstraintRefusal(policy, call.name, args);
   if (refusal !== undefined) {
     const message = `Error [tool_rejected]: ${refusal}`;
     state.event(permissionEvent("PermissionDeny", call.name, args, message, false));
@@ -235,15 +243,44 @@ async function admit(
     d.refuse(call, args, pre.reason, {});
     return null;
   }
-  const missing = missingArguments(
-    env.tools.find((t) => t.name === call.name),
-    args,
-  );
-  if (missing !== undefined) {
-    d.invalid(call, args, missing);
+  const hooked = await runPreToolHooks(env.vm, call.name, args, (fn, a) => callInLoop(env, fn, a));
+  if ("deny" in hooked) {
+    d.refuse(call, args, hooked.deny, {});
     return null;
   }
-  return args;
+  const missing = missingArguments(
+    env.tools.find((t) => t.name === call.name),
+    hooked.args,
+  );
+  if (missing !== undefined) {
+    d.invalid(call, hooked.args, missing);
+    return null;
+  }
+  return hooked.args;
+}
+
+/** The synthetic client-mode search tool: search, promote, and log the query and result events. */
+async function runSearch(env: LoopEnv, state: LoopState, d: Dispatcher, call: AgentToolCall): Promise<void> {
+  const turn = await env.offer.client!.handle(call.id, call.arguments);
+  state.event(transcriptEvent("tool_search_query", "assistant", "internal", "", turn.queryEvent));
+  state.event(transcriptEvent("tool_search_result", "tool", "internal", "", turn.resultEvent));
+  const strategy = env.offer.client!.strategy;
+  await emitAgentEvent(env, state, "tool_search_query", {
+    tool_use_id: call.id,
+    name: call.name,
+    query: call.arguments,
+    strategy,
+    mode: "client",
+  });
+  await emitAgentEvent(env, state, "tool_search_result", {
+    tool_use_id: call.id,
+    promoted: [...turn.promoted],
+    strategy,
+    mode: "client",
+  });
+  d.used.push(call.name);
+  d.results.push({ tool_name: call.name, status: "ok", rejected: false });
+  d.deliver(call, turn.resultText);
 }
 
 async function runOne(
@@ -253,6 +290,10 @@ async function runOne(
   call: AgentToolCall,
   iteration: number,
 ): Promise<void> {
+  if (env.offer.client?.isSearchCall(call.name)) {
+    await runSearch(env, state, d, call);
+    return;
+  }
   if (isJsonObject(call.arguments) && typeof call.arguments.__parse_error === "string") {
     d.invalid(call, call.arguments, call.arguments.__parse_error);
     return;
@@ -298,6 +339,7 @@ async function runOne(
         : microcompact(text, ac.toolOutputMaxChars);
   }
   text = toolsStateOf(env.vm).hooks.postToolUse(call.name, text, microcompact);
+  text = await runPostToolHooks(env.vm, call.name, args, text, (fn, a) => callInLoop(env, fn, a));
   if (detect && !rejected) {
     const intervention = state.tracker.record(loopKey, text);
     const message = interventionMessage(call.name, text, intervention);

@@ -1,14 +1,15 @@
-// The tools an agent loop offers, read from the Harn registry value the
-// script built (`{_type: "tool_registry", tools: [...]}`, see
-// llm/tools/registry.ts): their parameter schemas, the native tool
-// definitions sent to the provider, the text-mode contract prompt, the
-// required-argument check before dispatch, and the start-of-loop check
-// that every tool has a backend to run on.
+// The declared tools of an agent loop, read from the Harn registry value
+// the script built (`{_type: "tool_registry", tools: [...]}`, see
+// llm/tools/registry.ts): their parameters (for the required-argument
+// check before dispatch) and the start-of-loop check that every tool has
+// a backend to run on. What the model is offered each turn is
+// tool-offer.ts.
 
 import { display } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import { Closure, Dict, type Value } from "../../vm/values.ts";
 import { isJsonObject, type JsonObject, type JsonValue, valueToJson } from "../json.ts";
+import { RUNTIME_SERVED_TOOLS } from "../tools/define.ts";
 import { toolEntries, toolName } from "../tools/registry.ts";
 
 export interface ToolParam {
@@ -100,19 +101,6 @@ export function argumentsSchema(tool: DeclaredTool): JsonObject {
   };
 }
 
-/** Native tool definitions in the provider family's shape. */
-export function nativeToolDefinitions(tools: readonly DeclaredTool[], provider: string): JsonObject[] {
-  return tools.map((t): JsonObject => {
-    if (provider === "anthropic") {
-      return { name: t.name, description: t.description, input_schema: argumentsSchema(t) };
-    }
-    return {
-      type: "function",
-      function: { name: t.name, description: t.description, parameters: argumentsSchema(t) },
-    };
-  });
-}
-
 /** Why `args` cannot be dispatched to `tool` (missing required parameters), or undefined. */
 export function missingArguments(tool: DeclaredTool | undefined, args: JsonValue): string | undefined {
   if (!tool) return undefined;
@@ -130,7 +118,8 @@ const BACKEND_EXECUTORS = new Set(["host_bridge", "mcp_server", "provider_native
 export function checkToolBackends(registry: Value | null): void {
   for (const entry of toolEntries(registry ?? undefined)) {
     const name = toolName(entry);
-    if (name === "" || entry.map.get("handler") instanceof Closure) continue;
+    if (name === "" || entry.map.get("handler") instanceof Closure || RUNTIME_SERVED_TOOLS.has(name))
+      continue;
     const executor = entry.map.get("executor");
     if (typeof executor === "string") {
       if (BACKEND_EXECUTORS.has(executor)) continue;
@@ -148,46 +137,4 @@ export function checkToolBackends(registry: Value | null): void {
       `agent_loop: tool '${name}' has no executable backend — no \`handler\` closure, no declared \`executor\`, and no \`_mcp_server\` annotation. Attach a handler fn, declare another backend, or remove the tool from the registry.`,
     );
   }
-}
-
-function paramLine(p: ToolParam): string {
-  const type = typeof p.schema.type === "string" ? p.schema.type : "any";
-  const optional = p.required ? "" : "?";
-  const note = p.description === "" ? "" : ` — ${p.description}`;
-  return `  - ${p.name}${optional}: ${type}${note}`;
-}
-
-/**
- * The system-prompt section that teaches the model how to call tools.
- * Native mode only lists them (the provider carries the schemas); text
- * mode also spells out the tagged reply grammar.
- */
-export function toolContractPrompt(
-  tools: readonly DeclaredTool[],
-  format: string,
-  doneSentinel: string,
-): string {
-  const listing = tools
-    .map((t) => {
-      const lines = [`### ${t.name}`];
-      if (t.description !== "") lines.push(t.description);
-      if (t.params.length > 0) lines.push("Parameters:", ...t.params.map(paramLine));
-      return lines.join("\n");
-    })
-    .join("\n\n");
-  if (format === "native") {
-    return `## Tools\n\nCall these tools through the provider's tool channel.\n\n${listing}`;
-  }
-  return [
-    "## Tools",
-    "",
-    "Reply using only these top-level blocks, separated by whitespace:",
-    "<assistant_prose>short narration</assistant_prose>",
-    "<tool_call>",
-    "tool_name({ key: value })",
-    "</tool_call>",
-    `<done>${doneSentinel}</done> when the work is complete.`,
-    "",
-    listing,
-  ].join("\n");
 }

@@ -187,7 +187,7 @@ function doneGate(
   hasCalls: boolean,
 ): boolean {
   const { config } = env;
-  const hasTools = env.tools.length > 0;
+  const hasTools = env.offer.hasTools;
   const tagged = reply.doneMarker === config.doneSentinel;
   const plain =
     config.toolFormat === "native"
@@ -243,10 +243,10 @@ export async function runTurnCall(
   const text = response.text;
   state.totalText += text;
   recordPayload(env, state, response);
-  const known = new Set(env.tools.map((t) => t.name));
+  const known = env.offer.names();
   const parsed = parseTaggedReply(text, known, (name) => state.nextCallId(name));
   const prose = parsed.prose === "" ? text : parsed.prose;
-  const hasTools = env.tools.length > 0;
+  const hasTools = env.offer.hasTools;
   let calls: AgentToolCall[] = response.toolCalls.map((c) => ({
     id: c.id,
     name: c.name,

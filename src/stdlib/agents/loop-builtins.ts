@@ -11,7 +11,7 @@ import { contextOf } from "../../runtime/task-context.ts";
 import { display } from "../../vm/display.ts";
 import { runtimeError, thrown } from "../../vm/errors.ts";
 import { cancellable } from "../../vm/scheduler.ts";
-import { type BuiltinContext, Dict, type Value } from "../../vm/values.ts";
+import { type BuiltinContext, Closure, Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 
 /** Options an agent dict passes through to agent_loop. */
@@ -86,6 +86,15 @@ export function registerLoopBuiltins(vm: Vm): void {
     const agent = args[0];
     if (!(agent instanceof Dict)) throw thrown("agent_name: argument must be an agent");
     return agent.get("name");
+  });
+  vm.registerBuiltin("agent_subscribe", (args) => {
+    const usage = "agent_subscribe(session_id, callback)";
+    const sessionId = requireString(args, 0, usage, "session_id");
+    const callback = args[1];
+    if (callback === undefined) throw runtimeError(`${usage}: callback closure required`);
+    if (!(callback instanceof Closure)) throw runtimeError(`${usage}: callback must be a closure`);
+    agentRuntimeOf(vm).subscribe(sessionId, callback);
+    return null;
   });
   vm.registerBuiltin("agent_inject_feedback", (args) => {
     const usage = "agent_inject_feedback(session_id, kind, content)";
