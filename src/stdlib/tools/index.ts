@@ -5,6 +5,10 @@
 // the host interfaces passed here, never through node:* imports.
 
 import type { McpHost } from "../../llm/mcp/host.ts";
+import { McpServerHandler } from "../../llm/mcp/server.ts";
+import { mcpServeStateOf } from "../../llm/mcp/serve.ts";
+import { TaskContext } from "../../runtime/task-context.ts";
+import type { Closure, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { CryptoProvider } from "../data/crypto-api.ts";
 import type { SystemHost } from "../system/host.ts";
@@ -57,4 +61,19 @@ function hostsOf(vm: Vm, caller: string): ToolsHosts {
   const hosts = hostsByVm.get(vm);
   if (hosts === undefined) throw new Error(`${caller}: call registerTools on this VM first`);
   return hosts;
+}
+
+/**
+ * An MCP server answering from what the program declared (`mcp_tools`,
+ * `mcp_resource`, `mcp_prompt`, ...), after it has run: feed it one parsed
+ * JSON-RPC message at a time (`await server.handle(msg)`, null for
+ * notifications). Handlers run as fresh top-level tasks on `vm`.
+ */
+export function mcpServerFor(vm: Vm, info = { name: "harn", version: "0.7.50" }): McpServerHandler {
+  const call = async (fn: Closure, args: Value[]): Promise<Value> => {
+    const result = await vm.runTask(vm.createTask(fn, args, new TaskContext(), "mcp", null));
+    if (result.error) throw result.error;
+    return result.value;
+  };
+  return new McpServerHandler(mcpServeStateOf(vm), call, info);
 }
