@@ -6,13 +6,14 @@
 
 import type { McpHost } from "../../llm/mcp/host.ts";
 import { McpServerHandler } from "../../llm/mcp/server.ts";
+import { mcpRegistryOf } from "../../llm/mcp/registry.ts";
 import { mcpServeStateOf } from "../../llm/mcp/serve.ts";
 import { TaskContext } from "../../runtime/task-context.ts";
 import type { Closure, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { CryptoProvider } from "../data/crypto-api.ts";
 import type { SystemHost } from "../system/host.ts";
-import { registerMcpClientBuiltins } from "./mcp-builtins.ts";
+import { connectMcpServer, registerMcpClientBuiltins } from "./mcp-builtins.ts";
 import { registerMcpServeBuiltins } from "./mcp-serve-builtins.ts";
 import { connectProjectMcpServers } from "./project-mcp.ts";
 import { installProjectSkills as install } from "./project-skills.ts";
@@ -76,4 +77,21 @@ export function mcpServerFor(vm: Vm, info = { name: "harn", version: "0.7.50" })
     return result.value;
   };
   return new McpServerHandler(mcpServeStateOf(vm), call, info);
+}
+
+/** MCP binding for skills' `requires_mcp` (SkillSession hooks): lazy servers start on first bind. */
+export function skillMcpBinder(vm: Vm): {
+  bind(server: string): Promise<void>;
+  release(server: string): void;
+  isRegistered(server: string): boolean;
+} {
+  const hosts = hostsOf(vm, "skillMcpBinder");
+  const registry = mcpRegistryOf(vm);
+  return {
+    bind: async (server) => {
+      await registry.ensureActive(server, (spec) => connectMcpServer(hosts.mcp, spec));
+    },
+    release: (server) => registry.release(server, Date.now()),
+    isRegistered: (server) => registry.registration(server) !== undefined,
+  };
 }
