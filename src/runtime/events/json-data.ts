@@ -62,3 +62,21 @@ export function canonicalJson(v: Value): string {
   }
   return "null";
 }
+
+/**
+ * A tree from JSON.parse as Harn data. JSON.parse cannot tell `1.0` from
+ * `1`, so integral numbers become ints; use a Harn JSON parser where that
+ * distinction matters.
+ */
+export function fromJsonTree(j: unknown): Value {
+  if (j === null || j === undefined) return null;
+  if (typeof j === "string" || typeof j === "boolean") return j;
+  if (typeof j === "number") return Number.isInteger(j) ? j : new HFloat(j);
+  if (Array.isArray(j)) return j.map(fromJsonTree);
+  if (typeof j === "object") {
+    const m = new Map<string, Value>();
+    for (const [k, v] of Object.entries(j as Record<string, unknown>)) m.set(k, fromJsonTree(v));
+    return new Dict(m);
+  }
+  return String(j);
+}

@@ -3,7 +3,8 @@
 // metrics, predicate circuit breaker and cost counters. `snapshot()` is the
 // TriggerBinding value Harn code sees from trigger_register / trigger_list.
 
-import { Dict, HFloat, type Closure, type Value } from "../../vm/values.ts";
+import { Closure, Dict, HFloat, type Value } from "../../vm/values.ts";
+import type { DispatchContext } from "./dispatch-context.ts";
 
 export type AutonomyTier = "shadow" | "suggest" | "act_with_approval" | "act_auto";
 export const AUTONOMY_TIERS: readonly AutonomyTier[] = ["shadow", "suggest", "act_with_approval", "act_auto"];
@@ -11,7 +12,10 @@ export const AUTONOMY_TIERS: readonly AutonomyTier[] = ["shadow", "suggest", "ac
 /** What happens when a predicate's budget is spent: skip (false), defer, dead-letter, or fire anyway. */
 export type BudgetStrategy = "false" | "retry_later" | "fail" | "warn";
 
-export type RetryPolicy = { readonly kind: "svix" } | { readonly kind: "linear"; readonly delayMs: number };
+export type RetryPolicy =
+  | { readonly kind: "svix" }
+  | { readonly kind: "linear"; readonly delayMs: number }
+  | { readonly kind: "exponential"; readonly baseMs: number; readonly capMs: number };
 
 export interface RetryConfig {
   readonly maxAttempts: number;
@@ -25,8 +29,31 @@ const SVIX_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 3
 
 /** Delay before `attempt` (1-based). */
 export function retryDelayMs(policy: RetryPolicy, attempt: number): number {
-  if (policy.kind === "linear") return attempt <= 1 ? 0 : policy.delayMs;
-  return SVIX_SCHEDULE_MS[Math.min(Math.max(attempt, 1) - 1, SVIX_SCHEDULE_MS.length - 1)]!;
+  if (attempt <= 1) return 0;
+  switch (policy.kind) {
+    case "linear":
+      return policy.delayMs;
+    case "exponential":
+      return Math.min(policy.baseMs * 2 ** Math.min(attempt - 2, 52), policy.capMs);
+    case "svix":
+      return SVIX_SCHEDULE_MS[Math.min(attempt - 1, SVIX_SCHEDULE_MS.length - 1)]!;
+  }
+}
+
+/**
+ * A handler written in TypeScript (an embedder's, or a built-in connector's):
+ * runs with the dispatch context instead of as a Harn task.
+ */
+export interface NativeHandler {
+  readonly kind: "native";
+  readonly name: string;
+  run(event: Dict, dispatch: DispatchContext): Promise<Value>;
+}
+
+export type HandlerTarget = Closure | NativeHandler;
+
+export function handlerName(h: HandlerTarget): string {
+  return h instanceof Closure ? h.proto.name : h.name;
 }
 
 export interface WhenBudget {
@@ -40,8 +67,9 @@ export interface BindingSpec {
   readonly kind: string;
   readonly provider: string;
   readonly autonomyTier: AutonomyTier;
-  readonly handler: Closure;
-  readonly when: Closure | null;
+  readonly source: "dynamic" | "manifest";
+  readonly handler: HandlerTarget;
+  readonly when: HandlerTarget | null;
   readonly whenBudget: WhenBudget | null;
   readonly retry: RetryConfig;
   readonly matchEvents: readonly string[];
@@ -86,6 +114,8 @@ export class TriggerBinding {
     costTodayMicros: 0,
     costHourMicros: 0,
   };
+  /** Called when a draining binding's last in-flight event finishes. */
+  onDrained: (() => void) | null = null;
   /** Consecutive predicate failures; three open the breaker. */
   predicateFailures = 0;
   breakerOpenUntilMs: number | null = null;
@@ -113,6 +143,7 @@ export class TriggerBinding {
   finish(outcome: DispatchTally): void {
     this.metrics.inFlight = Math.max(0, this.metrics.inFlight - 1);
     this.metrics[outcome]++;
+    if (this.state === "draining" && this.metrics.inFlight === 0) this.onDrained?.();
   }
 
   addCost(micros: number): void {
@@ -127,7 +158,7 @@ export class TriggerBinding {
     return Dict.of({
       id: this.spec.id,
       version: this.version,
-      source: "dynamic",
+      source: this.spec.source,
       kind: this.spec.kind,
       provider: this.spec.provider,
       autonomy_tier: this.spec.autonomyTier,

@@ -12,6 +12,7 @@ import {
   type BindingSpec,
   type BudgetStrategy,
   DEFAULT_MAX_ATTEMPTS,
+  handlerName,
   type RetryConfig,
   type WhenBudget,
 } from "./binding.ts";
@@ -147,6 +148,7 @@ export function parseTriggerConfig(v: Value | undefined, uuid: () => string): Bi
   }
   const spec: Omit<BindingSpec, "fingerprint"> = {
     id,
+    source: "dynamic",
     kind,
     provider,
     autonomyTier: tierValue === null ? "act_auto" : parseAutonomyTier(tierValue, B),
@@ -164,10 +166,14 @@ export function parseTriggerConfig(v: Value | undefined, uuid: () => string): Bi
     manifestPath: text(v, "manifest_path"),
     packageName: text(v, "package_name"),
   };
-  const fingerprint = JSON.stringify({
+  return { ...spec, fingerprint: fingerprintOf(spec) };
+}
+
+/** Equal for specs that declare the same binding (handlers compared by name). */
+export function fingerprintOf(spec: Omit<BindingSpec, "fingerprint">): string {
+  return JSON.stringify({
     ...spec,
-    handler: handler.proto.name,
-    when: when?.proto.name ?? null,
+    handler: handlerName(spec.handler),
+    when: spec.when === null ? null : handlerName(spec.when),
   });
-  return { ...spec, fingerprint };
 }

@@ -21,7 +21,8 @@ import type { Vm } from "../../vm/vm.ts";
 import type { EventLog } from "../events/event-log.ts";
 import { logEvent } from "../events/event-log.ts";
 import { toJsonData } from "../events/json-data.ts";
-import { type AutonomyTier, retryDelayMs, type TriggerBinding } from "./binding.ts";
+import { type AutonomyTier, handlerName, retryDelayMs, type TriggerBinding } from "./binding.ts";
+import { CIRCUIT_FAILURE_THRESHOLD, DestinationCircuits } from "./destination-circuit.ts";
 import type { DispatchContext } from "./dispatch-context.ts";
 import {
   eventId,
@@ -71,7 +72,11 @@ function classify(e: unknown): { kind: ErrorClass; message: string } {
 }
 
 export class Dispatcher {
-  constructor(private readonly deps: DispatcherDeps) {}
+  private readonly circuits: DestinationCircuits;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.circuits = new DestinationCircuits(() => deps.clock.nowMs());
+  }
 
   private headers(
     binding: TriggerBinding,
@@ -123,7 +128,7 @@ export class Dispatcher {
       provider: eventProvider(event),
       event_kind: eventKind(event),
       handler_kind: "local",
-      target_uri: `local://${binding.spec.handler.proto.name}`,
+      target_uri: `local://${handlerName(binding.spec.handler)}`,
       terminal_status: terminal,
       attempt_count: attempts,
     };
@@ -168,7 +173,7 @@ export class Dispatcher {
       const deps = { ...this.deps, nowMs: () => this.deps.clock.nowMs(), lifecycle };
       const verdict = await evaluatePredicate(deps, caller, binding, event, d);
       if (!verdict.result) {
-        const predicate = binding.spec.when.proto.name;
+        const predicate = handlerName(binding.spec.when);
         if (verdict.strategy === "fail") {
           const error = `trigger budget exhausted: ${verdict.reason ?? "budget_exhausted"}`;
           lifecycle("DlqMoved", {
@@ -214,50 +219,65 @@ export class Dispatcher {
     lifecycle: (kind: string, payload: Record<string, Value>) => void,
   ): Promise<DispatchOutcome> {
     const replayOf = d.replayOfEventId;
-    const target = `local://${binding.spec.handler.proto.name}`;
+    const target = `local://${handlerName(binding.spec.handler)}`;
+    const deadLetter = (attempts: number, error: string, reason: string | null): DispatchOutcome => {
+      lifecycle("DlqMoved", {
+        event_id: eventId(event),
+        attempt_count: attempts,
+        final_error: error,
+        ...(reason !== null && { reason, destination: `${target}#${binding.key}` }),
+        replay_of_event_id: replayOf,
+      });
+      binding.finish("dlq");
+      const outcome: TrustOutcome = error.includes("timed out") ? "timeout" : "failure";
+      this.trustRecord(binding, event, d, outcome, "dlq", attempts, error);
+      return { status: "dlq", result: null, error, attempts };
+    };
+    // Local handlers are only "the same destination" within one binding.
+    const destination = `${target}#${binding.key}`;
+    const probe = this.circuits.check(destination);
+    if (!probe.allow) {
+      const seconds = Math.max(1, Math.ceil(probe.retryAfterMs / 1000));
+      return deadLetter(
+        0,
+        `destination circuit open for ${destination}; retry after ${seconds}s`,
+        "circuit_open",
+      );
+    }
     const { maxAttempts, policy } = binding.spec.retry;
     for (let attempt = 1; ; attempt++) {
       const startedAt = isoAt(this.deps.clock.nowMs());
       const common = { event_id: eventId(event), attempt, handler_kind: "local", target_uri: target };
       lifecycle("DispatchStarted", { ...common, replay_of_event_id: replayOf });
-      this.append(
-        TRIGGER_OUTBOX_TOPIC,
-        "dispatch_started",
-        binding,
-        event,
-        replayOf,
-        { ...common, trigger_id: binding.id, binding_key: binding.key, replay_of_event_id: replayOf },
-        attempt,
-      );
+      const outboxPayload = {
+        ...common,
+        trigger_id: binding.id,
+        binding_key: binding.key,
+        replay_of_event_id: replayOf,
+      };
+      this.append(TRIGGER_OUTBOX_TOPIC, "dispatch_started", binding, event, replayOf, outboxPayload, attempt);
       let value: Value;
       try {
-        value = await invokeForDispatch(this.deps.vm, caller, binding.spec.handler, [event], {
+        value = await invokeForDispatch(this.deps.vm, caller, binding.spec.handler, event, {
           dispatch: d,
           policy: policyForTier(d.autonomyTier),
         });
       } catch (e) {
         const error = classify(e);
-        this.recordAttempt(
-          binding,
-          event,
-          replayOf,
-          attempt,
-          startedAt,
-          error.kind === "local" ? "failure" : error.kind,
-          error.message,
-        );
+        const outcomeLabel = error.kind === "local" ? "failure" : error.kind;
+        this.recordAttempt(binding, event, replayOf, attempt, startedAt, outcomeLabel, error.message);
         lifecycle("DispatchFailed", { ...common, error: error.message, replay_of_event_id: replayOf });
         if (error.kind === "denied" || error.kind === "cancelled") {
           binding.finish("failed");
           const outcome: TrustOutcome = error.kind === "denied" ? "denied" : "failure";
           const terminal = error.kind === "cancelled" ? "cancelled" : "failed";
           this.trustRecord(binding, event, d, outcome, terminal, attempt, error.message);
-          return {
-            status: error.kind === "cancelled" ? "cancelled" : "failed",
-            result: null,
-            error: error.message,
-            attempts: attempt,
-          };
+          const status = error.kind === "cancelled" ? "cancelled" : "failed";
+          return { status, result: null, error: error.message, attempts: attempt };
+        }
+        if (this.circuits.recordFailure(destination)) {
+          const final = `destination circuit opened for ${destination} after ${CIRCUIT_FAILURE_THRESHOLD} consecutive failures: ${error.message}`;
+          return deadLetter(attempt, final, "circuit_open");
         }
         if (attempt < maxAttempts) {
           const delay = retryDelayMs(policy, attempt + 1);
@@ -271,24 +291,9 @@ export class Dispatcher {
           if (delay > 0) await this.deps.sleep(delay);
           continue;
         }
-        lifecycle("DlqMoved", {
-          event_id: eventId(event),
-          attempt_count: attempt,
-          final_error: error.message,
-          replay_of_event_id: replayOf,
-        });
-        binding.finish("dlq");
-        this.trustRecord(
-          binding,
-          event,
-          d,
-          error.kind === "timeout" ? "timeout" : "failure",
-          "dlq",
-          attempt,
-          error.message,
-        );
-        return { status: "dlq", result: null, error: error.message, attempts: attempt };
+        return deadLetter(attempt, error.message, null);
       }
+      this.circuits.recordSuccess(destination);
       const result = toJsonData(value);
       this.recordAttempt(binding, event, replayOf, attempt, startedAt, "success", null);
       lifecycle("DispatchSucceeded", { ...common, result, replay_of_event_id: replayOf });

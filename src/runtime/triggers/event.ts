@@ -151,3 +151,37 @@ export const eventProvider = (e: Dict): string => text(e, "provider") ?? "";
 export const eventKind = (e: Dict): string => text(e, "kind") ?? "";
 export const eventTraceId = (e: Dict): string => text(e, "trace_id") ?? "";
 export const eventTenant = (e: Dict): string | null => text(e, "tenant_id");
+
+/** RFC 3339 in UTC without a fraction when the time is on a whole second. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** The TriggerEvent of a cron tick for `bindingId` at `tickMs`. */
+export function cronTickEvent(
+  bindingId: string,
+  schedule: string,
+  tickMs: number,
+  clock: TriggerClock,
+): Dict {
+  const tickAt = rfc3339(tickMs);
+  return Dict.of({
+    id: `trigger_evt_${clock.uuid()}`,
+    provider: "cron",
+    kind: "tick",
+    received_at: rfc3339(clock.nowMs()),
+    occurred_at: tickAt,
+    dedupe_key: `${bindingId}:${tickAt}`,
+    trace_id: `trace_${clock.uuid()}`,
+    tenant_id: null,
+    headers: new Dict(),
+    provider_payload: Dict.of({
+      provider: "cron",
+      cron_id: bindingId,
+      schedule,
+      tick_at: tickAt,
+      raw: new Dict(),
+    }),
+    signature_status: Dict.of({ state: "unsigned" }),
+  });
+}

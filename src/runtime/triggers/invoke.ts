@@ -1,15 +1,17 @@
-// Running a handler or predicate closure for a dispatch: a child task of
+// Running a handler or predicate for a dispatch. A Harn closure runs as a child task of
 // the caller (so its output joins the caller's, and it dies with it) whose
 // ambient context carries the dispatch and the execution policy of the
 // autonomy tier, narrowed by whatever policy the caller already runs under.
-// Errors come back as rejections, so the dispatcher can classify them.
+// Errors come back as rejections, so the dispatcher can classify them. A
+// native (TypeScript) handler is simply called with the dispatch context.
 
 import type { Task } from "../../vm/task.ts";
 import { runtimeError, type VmError } from "../../vm/errors.ts";
-import type { Closure, Value } from "../../vm/values.ts";
+import { Closure, type Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { type CapabilityPolicy, PolicyError } from "../policy/capability-policy.ts";
 import { contextOf, push, top } from "../task-context.ts";
+import type { HandlerTarget } from "./binding.ts";
 import { attachDispatchContext, type DispatchContext } from "./dispatch-context.ts";
 
 export interface InvokeOptions {
@@ -21,6 +23,17 @@ export interface InvokeOptions {
 }
 
 export function invokeForDispatch(
+  vm: Vm,
+  caller: Task,
+  target: HandlerTarget,
+  event: Dict,
+  options: InvokeOptions,
+): Promise<Value> {
+  if (!(target instanceof Closure)) return target.run(event, options.dispatch);
+  return invokeClosure(vm, caller, target, [event], options);
+}
+
+function invokeClosure(
   vm: Vm,
   caller: Task,
   fn: Closure,

@@ -165,7 +165,7 @@ export async function evaluatePredicate(
   let failed = false;
   try {
     const budget = binding.spec.whenBudget;
-    const value = await invokeForDispatch(deps.vm, caller, predicate, [event], {
+    const value = await invokeForDispatch(deps.vm, caller, predicate, event, {
       dispatch,
       policy: policyForTier(dispatch.autonomyTier),
       timeoutMs: budget?.timeoutMs ?? null,

@@ -26,6 +26,8 @@ export interface TriggerServiceDeps {
   readonly clock: TriggerClock;
   readonly usage: UsageProbe;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Where this service records; the VM's event log by default. */
+  readonly log?: () => EventLog;
 }
 
 const STATUS_OF: Record<DispatchOutcome["status"], string> = {
@@ -44,7 +46,8 @@ export class TriggerService {
   private readonly dispatcher: Dispatcher;
 
   constructor(private readonly deps: TriggerServiceDeps) {
-    const log = (): EventLog => eventLogOf(deps.vm);
+    const log = deps.log ?? ((): EventLog => eventLogOf(deps.vm));
+    this.logOf = log;
     const now = (): number => deps.clock.nowMs();
     this.registry = new TriggerRegistry(log, now);
     this.dlq = new DeadLetterQueue(log, now, () => deps.clock.uuid());
@@ -59,8 +62,10 @@ export class TriggerService {
     });
   }
 
+  private readonly logOf: () => EventLog;
+
   private get log(): EventLog {
-    return eventLogOf(this.deps.vm);
+    return this.logOf();
   }
 
   async fire(
@@ -76,7 +81,12 @@ export class TriggerService {
   async replay(caller: Task, originalEventId: string): Promise<Dict> {
     const recorded = this.recorded(originalEventId);
     if (recorded === null) throw runtimeError(`trigger_replay: unknown event id '${originalEventId}'`);
-    const binding = this.registry.resolveForReplay(recorded.bindingId, recorded.version);
+    const received = Date.parse(String(recorded.event.get("received_at")));
+    const binding = this.registry.resolveForReplay(
+      recorded.bindingId,
+      recorded.version,
+      Number.isNaN(received) ? null : received,
+    );
     return this.run(caller, binding, recorded.event, originalEventId);
   }
 

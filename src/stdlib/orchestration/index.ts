@@ -24,6 +24,10 @@ import { registerFlowInvariants } from "./flow-invariants.ts";
 import { registerFrictionBuiltins } from "./friction-builtins.ts";
 import { registerMonitors } from "./monitors.ts";
 import { registerTriggerBuiltins } from "./trigger-builtins.ts";
+import { runHarness, type Scenario } from "./trigger-harness.ts";
+import { DISPATCH_SCENARIOS } from "./trigger-harness-dispatch.ts";
+import { INGRESS_SCENARIOS } from "./trigger-harness-ingress.ts";
+import { LIFECYCLE_SCENARIOS } from "./trigger-harness-lifecycle.ts";
 import { registerTrustBuiltins } from "./trust-builtins.ts";
 import { registerWaitpointModule, registerWaitpoints } from "./waitpoint-builtins.ts";
 import { WaitpointStore } from "./waitpoint-store.ts";
@@ -56,6 +60,14 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   });
   registerTriggerBuiltins(vm, triggers, uuidV7);
   registerTrustBuiltins(vm, triggers.trust, nowMs);
+  const scenarios = new Map<string, Scenario>([
+    ...INGRESS_SCENARIOS,
+    ...DISPATCH_SCENARIOS,
+    ...LIFECYCLE_SCENARIOS,
+  ]);
+  vm.registerBuiltin("trigger_test_harness", (args, ctx) =>
+    runHarness(args[0], scenarios, { realNowMs: nowMs, vm, caller: ctx.task }),
+  );
   const records: RecordEnv = { uuid: uuidV7, nowSecs: () => String(Math.floor(nowMs() / 1000)) };
   registerArtifactBuiltins(vm, records);
   registerRecordBuiltins(vm, records, hosts.system, hosts.durable);
