@@ -1,6 +1,6 @@
-// Per-VM state of the tools layer: the registry bound by `tool_bind` (or
-// by an agent loop for the length of its run), the `tool_synthesize`
-// cache and the tool hooks. The reference keeps these per thread; one VM
+// Per-VM state of the tools layer: a VM-wide registry binding for
+// embedders (scripts bind through the task context's `toolRegistry` slot:
+// `tool_bind`, agent loops), the `tool_synthesize` cache and the tool hooks. The reference keeps these per thread; one VM
 // is our unit of isolation, so nothing here is module-global.
 
 import type { Dict } from "../../vm/values.ts";
@@ -9,7 +9,7 @@ import { ToolHooks } from "./hooks.ts";
 import type { SynthesizedTool } from "./synthesize.ts";
 
 export class ToolsState {
-  /** The registry `tool_ref`/`tool_def` resolve against, or null when unbound. */
+  /** The VM-wide fallback for `tool_ref`/`tool_def` when the task binds none, or null. */
   boundRegistry: Dict | null = null;
   /** Synthesized tool specs by their deterministic id. */
   readonly synthesized = new Map<string, SynthesizedTool>();
@@ -29,8 +29,8 @@ export function toolsStateOf(vm: Vm): ToolsState {
 }
 
 /**
- * Binds `registry` as the current tool registry (null unbinds) and returns
- * the previous binding, so an agent loop can restore it when it ends.
+ * Binds `registry` VM-wide (null unbinds) and returns the previous binding.
+ * A task's own binding (its context's `toolRegistry` slot) takes precedence.
  */
 export function bindToolRegistry(vm: Vm, registry: Dict | null): Dict | null {
   const s = toolsStateOf(vm);

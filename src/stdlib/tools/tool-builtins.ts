@@ -25,9 +25,10 @@ import {
 } from "../../llm/tools/registry.ts";
 import { bindToolRegistry, toolsStateOf } from "../../llm/tools/state.ts";
 import { validateToolSurface } from "../../llm/tools/surface.ts";
+import { contextOf } from "../../runtime/task-context.ts";
 import { display } from "../../vm/display.ts";
 import { thrown } from "../../vm/errors.ts";
-import { Dict, type Value } from "../../vm/values.ts";
+import { type BuiltinContext, Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { parseJson } from "../data/json-codec.ts";
 import { registerSynthesisBuiltins } from "./synthesis-builtins.ts";
@@ -37,15 +38,26 @@ function nameSet(builtin: string, v: Value | undefined, what: string): Set<strin
   return new Set(v.map((x) => display(x)));
 }
 
+/**
+ * The registry bound for the calling task: `tool_bind` and agent loops set
+ * the task context's `toolRegistry` slot; an embedder may bind one for the
+ * whole VM (`bindToolRegistry`).
+ */
+function currentRegistry(vm: Vm, ctx: BuiltinContext): Value {
+  const slot = contextOf(ctx.task).slots.toolRegistry as Value | null;
+  return slot ?? toolsStateOf(vm).boundRegistry;
+}
+
 /** The bound registry, or the builtin's "no registry" error. */
-function boundRegistry(vm: Vm, builtin: string): Dict {
-  const r = toolsStateOf(vm).boundRegistry;
+function boundRegistry(vm: Vm, ctx: BuiltinContext, builtin: string): Dict {
+  const r = currentRegistry(vm, ctx);
   if (r === null) {
     throw thrown(
       `${builtin}: no tool registry bound to this scope. Call tool_bind(registry) first, or invoke inside an agent_loop.`,
     );
   }
-  return r;
+  if (!(r instanceof Dict)) throw thrown(`${builtin}: bound tool registry is not a dict`);
+  return requireToolRegistry(builtin, r, "bound tool registry is not a dict");
 }
 
 function unknownTool(builtin: string, registry: Dict, name: string): never {
@@ -120,33 +132,34 @@ function registerViews(vm: Vm): void {
     if (args.length < 2) throw thrown("tool_format_result: requires name and result");
     return formatToolResult(display(args[0]!), display(args[1]!));
   });
-  b("tool_surface_validate", (args) => {
-    const surface = args[0] ?? toolsStateOf(vm).boundRegistry ?? null;
+  b("tool_surface_validate", (args, ctx) => {
+    const surface = args[0] ?? currentRegistry(vm, ctx);
     return validateToolSurface(surface, args[1]);
   });
 }
 
 function registerBinding(vm: Vm): void {
   const b = vm.registerBuiltin.bind(vm);
-  b("tool_bind", (args) => {
+  b("tool_bind", (args, ctx) => {
     const v = args[0];
-    if (v === undefined || v === null) {
-      bindToolRegistry(vm, null);
-      return null;
-    }
-    const r = requireToolRegistry("tool_bind", v, "argument must be a tool registry or nil");
-    bindToolRegistry(vm, r);
+    const r =
+      v === undefined || v === null
+        ? null
+        : requireToolRegistry("tool_bind", v, "argument must be a tool registry or nil");
+    ctx.task.ctx = contextOf(ctx.task).with({ toolRegistry: r });
+    // Unbinding also clears an embedder's VM-wide binding, so `tool_bind(nil)` always leaves nothing bound.
+    if (r === null) bindToolRegistry(vm, null);
     return r;
   });
-  b("tool_ref", (args) => {
+  b("tool_ref", (args, ctx) => {
     if (typeof args[0] !== "string") throw thrown("tool_ref: name must be a string literal");
-    const r = boundRegistry(vm, "tool_ref");
+    const r = boundRegistry(vm, ctx, "tool_ref");
     if (findTool(r, args[0]) === null) unknownTool("tool_ref", r, args[0]);
     return args[0];
   });
-  b("tool_def", (args) => {
+  b("tool_def", (args, ctx) => {
     if (typeof args[0] !== "string") throw thrown("tool_def: name must be a string literal");
-    const r = boundRegistry(vm, "tool_def");
+    const r = boundRegistry(vm, ctx, "tool_def");
     const entry = findTool(r, args[0]);
     if (entry === null) unknownTool("tool_def", r, args[0]);
     return publicEntry(entry);
