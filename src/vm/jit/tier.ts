@@ -51,7 +51,7 @@ function invoke(
     !(callee instanceof Closure) ||
     callee.proto.isGenerator ||
     task.jitDepth >= MAX_DIRECT_DEPTH ||
-    (rt.callInterceptor !== null && rt.callInterceptor.tracks(callee))
+    rt.callInterceptor?.tracks(callee) === true
   ) {
     return callValueAt(rt, task, fiber, callee, at, argc, retSp);
   }
