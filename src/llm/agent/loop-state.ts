@@ -15,6 +15,7 @@ import { type CallbackHost, callHarn } from "./callbacks.ts";
 import type { AgentLoopConfig } from "./config.ts";
 import type { PermissionPolicy } from "./permissions.ts";
 import type { AgentRuntime } from "./runtime-state.ts";
+import type { SkillSession } from "../skills/skill-session.ts";
 import type { ToolOffer } from "./tool-offer.ts";
 import type { DeclaredTool } from "./tool-surface.ts";
 
@@ -31,13 +32,25 @@ export interface LoopEnv {
   readonly tools: readonly DeclaredTool[];
   /** What the model is offered each turn (grows as client-mode tool search promotes tools). */
   readonly offer: ToolOffer;
+  /** The loop's skills (matching, prompt section, tool scope, `load_skill`), or null. */
+  readonly skills: SkillSession | null;
   /** Dynamic permission scopes in force, outermost first. */
   readonly permissions: readonly PermissionPolicy[];
   readonly startedAt: number;
 }
 
+/** Whether the model is offered any tool (registry tools, or the `load_skill` tool of a skills loop). */
+export function offersTools(env: LoopEnv): boolean {
+  return env.offer.hasTools || env.skills !== null;
+}
+
 /** Calls Harn code under the loop's context. */
-export function callInLoop(env: LoopEnv, fn: Value, args: Value[], ctx?: TaskContext): Promise<Value> {
+export function callInLoop(
+  env: Pick<LoopEnv, "host">,
+  fn: Value,
+  args: Value[],
+  ctx?: TaskContext,
+): Promise<Value> {
   return callHarn(env.host, fn, args, ctx);
 }
 
@@ -124,6 +137,8 @@ export class LoopState {
   watchStamps: Record<string, number> = {};
   nativeFallbacks = 0;
   nativeFallbackRejections = 0;
+  /** Tool names the model may call this turn (text-mode parsing accepts only these). */
+  offeredNames: ReadonlySet<string> = new Set();
   finalStatus = "done";
   loopCostUsd = 0;
   loopTokens = 0;

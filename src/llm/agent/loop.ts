@@ -34,7 +34,7 @@ import { approvalPolicyValue, intersectApproval, parseApprovalPolicy } from "./a
 import { type AgentLoopConfig, parseAgentConfig } from "./config.ts";
 import { loadSnapshot, watchState } from "./daemon.ts";
 import { compactNow, persistDaemonSnapshot, systemPrompt } from "./loop-support.ts";
-import { callInLoop, type LoopEnv, LoopState } from "./loop-state.ts";
+import { callInLoop, type LoopEnv, LoopState, offersTools } from "./loop-state.ts";
 import { emitAgentEvent } from "./events.ts";
 import { runTurnHooks } from "./hooks.ts";
 import { feedbackMessage, valuesToMessages } from "./messages.ts";
@@ -43,7 +43,9 @@ import { runPostTurn } from "./post-turn.ts";
 import { budgetDeniedResult, loopResult, loopTranscript } from "./result.ts";
 import { type AgentRuntime, agentRuntimeOf } from "./runtime-state.ts";
 import { dispatchTools } from "./tool-dispatch.ts";
+import { openSkillSession, latestUserPrompt, skillEventValue } from "./skills.ts";
 import { ToolOffer, toolContractPrompt } from "./tool-offer.ts";
+import { nativeToolName } from "../tools/tool-search.ts";
 import { checkToolBackends, declaredTools } from "./tool-surface.ts";
 import { newId } from "./transcript.ts";
 import { runTurnCall, turnRequest } from "./turn-call.ts";
@@ -138,6 +140,12 @@ function persistentPrompt(config: AgentLoopConfig, hasTools: boolean): string | 
   return `Keep working until the current request is complete. ${act}${finish}`;
 }
 
+/** The caller's system prompt followed by the active-skill section. */
+function withSkills(base: string | null, section: string | null): string | null {
+  if (section === null) return base;
+  return base === null ? section.trimStart() : `${base.trimEnd()}${section}`;
+}
+
 /** Restores a daemon from `resume_path` into `state`. */
 function resumeDaemon(env: LoopEnv, state: LoopState): void {
   const cfg = env.config.daemonConfig;
@@ -213,7 +221,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
   const ctx = loopContext(input, config, budgetStack, sessionId);
   const tools = declaredTools(config.tools);
   checkToolBackends(config.tools);
-  const env: LoopEnv = {
+  const base = {
     vm,
     llm,
     runtime,
@@ -230,11 +238,13 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
       call.request.model,
       optValue(options, call.request.provider),
     ),
+    skills: null,
     permissions: stackItems(ctx.slots.dynamicPermissions)
       .filter((p): p is Dict => p instanceof Dict)
       .map((p) => parsePermissionPolicy(p, input.builtin)),
     startedAt: llm.host.now(),
   };
+  const env: LoopEnv = { ...base, skills: openSkillSession(base, options, sessionId, anonymous) };
   const state = new LoopState(sessionId, anonymous, messages, summary, config);
   if (config.daemon) resumeDaemon(env, state);
   await iterate(env, state);
@@ -244,18 +254,28 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
 async function iterate(env: LoopEnv, state: LoopState): Promise<void> {
   const { config, offer } = env;
   const provider = env.call.request.provider;
-  const persistent = persistentPrompt(config, offer.hasTools);
+  const persistent = persistentPrompt(config, offersTools(env));
   let exited = false;
   for (let iteration = 0; iteration < config.maxIterations; iteration++) {
     if (env.signal.aborted) throw runtimeError("agent_loop: cancelled");
     state.totalIterations = state.resumedIterations + iteration + 1;
     state.daemonState = "active";
-    const offered = offer.current();
-    const contract = offer.hasTools
+    if (env.skills !== null) {
+      for (const e of await env.skills.beforeTurn(iteration, latestUserPrompt(state.visible))) {
+        state.event(skillEventValue(e));
+      }
+    }
+    const offered = env.skills === null ? offer.current() : env.skills.scopeTools(offer.current(), provider);
+    state.offeredNames = new Set(offered.map(nativeToolName));
+    const contract = offersTools(env)
       ? toolContractPrompt(offered, config.toolFormat, config.doneSentinel)
       : null;
-    const native = config.toolFormat === "native" && offer.hasTools ? offered : null;
-    const system = systemPrompt([env.call.request.system, contract, persistent]);
+    const native = config.toolFormat === "native" && offersTools(env) ? offered : null;
+    const system = systemPrompt([
+      withSkills(env.call.request.system, env.skills?.systemSuffix() ?? null),
+      contract,
+      persistent,
+    ]);
     await compactNow(env, state, "preflight", iteration, system);
     await emitAgentEvent(env, state, "turn_start", { iteration });
     for (const item of env.runtime.drainFeedback(state.sessionId)) {
@@ -347,6 +367,9 @@ function finish(env: LoopEnv, state: LoopState): Dict {
     successful_tools: state.successfulTools,
   });
   const transcript = loopTranscript(state);
-  if (!state.anonymous) env.runtime.sessions.store(state.sessionId, transcript);
+  if (!state.anonymous) {
+    env.runtime.sessions.store(state.sessionId, transcript);
+    if (env.skills !== null) env.runtime.sessions.setActiveSkills(state.sessionId, env.skills.activeNames());
+  }
   return loopResult(env, state, transcript);
 }

@@ -10,7 +10,7 @@
 import { Dict, type Value } from "../../vm/values.ts";
 import { jsonToValue } from "../json.ts";
 import { feedbackMessage } from "./messages.ts";
-import { callInLoop, type LoopEnv, type LoopState } from "./loop-state.ts";
+import { callInLoop, type LoopEnv, type LoopState, offersTools } from "./loop-state.ts";
 import { compactNow, persistDaemonSnapshot } from "./loop-support.ts";
 import { changedWatchPaths, hasWakeSource, idleWaitMs, nextIdleBackoff } from "./daemon.ts";
 import { emitAgentEvent } from "./events.ts";
@@ -163,7 +163,7 @@ async function afterTextTurn(env: LoopEnv, state: LoopState, reply: TurnReply): 
     });
     return "break";
   }
-  const hasTools = env.offer.hasTools;
+  const hasTools = offersTools(env);
   const nudge = actionRequired
     ? `You returned assistant text before using any tool. This stage needs at least one tool action before an answer counts; that reply was not accepted. ${hasTools ? "Use a tool call to make progress." : "Make concrete progress in your reply."}`
     : (config.nudge ??

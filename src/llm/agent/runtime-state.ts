@@ -10,6 +10,12 @@ import type { Vm } from "../../vm/vm.ts";
 import type { AgentFiles } from "./daemon.ts";
 import { SessionStore } from "./sessions.ts";
 
+export interface SkillMcpBinder {
+  bind(server: string): Promise<void>;
+  release(server: string): void;
+  isRegistered(server: string): boolean;
+}
+
 export interface QueuedFeedback {
   readonly kind: string;
   readonly content: string;
@@ -24,6 +30,8 @@ export class AgentRuntime {
   /** `agent_subscribe` callbacks per session, called with each agent event of that session. */
   private readonly subscribers = new Map<string, Value[]>();
   private sequence = 0;
+  /** Binds a skill's MCP servers (installed by the stdlib layer when MCP is available). */
+  skillMcp: ((vm: Vm) => SkillMcpBinder | null) | null = null;
 
   constructor(readonly files: AgentFiles | null) {}
 

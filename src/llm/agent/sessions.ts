@@ -19,6 +19,8 @@ interface Session {
   childIds: string[];
   branchedAtEventIndex: number | null;
   lastAccessed: number;
+  /** Skills active when the last agent loop on this session ended. */
+  activeSkills: string[];
 }
 
 export interface Ancestry {
@@ -63,6 +65,7 @@ export class SessionStore {
         childIds: [],
         branchedAtEventIndex: null,
         lastAccessed: 0,
+        activeSkills: [],
       }),
     );
     return resolved;
@@ -202,6 +205,15 @@ export class SessionStore {
     const s = this.sessions.get(id);
     if (!s) return;
     this.touch(s).transcript = s.transcript.with("events", [...eventsOf(s.transcript), event]);
+  }
+
+  activeSkills(id: string): string[] {
+    return [...(this.sessions.get(id)?.activeSkills ?? [])];
+  }
+
+  setActiveSkills(id: string, names: readonly string[]): void {
+    const s = this.sessions.get(id);
+    if (s) s.activeSkills = [...names];
   }
 
   store(id: string, transcript: Dict): void {

@@ -18,12 +18,14 @@ import { isJsonObject, type JsonObject, type JsonValue, jsonToValue, valueToJson
 import { isReadOnlyKind, parseAnnotations } from "../tools/annotations.ts";
 import { toolPolicyRefusal } from "../tools/policy.ts";
 import { invokeTool, toolBackend } from "../tools/dispatch.ts";
+import { scopeToolEntries } from "../skills/scope.ts";
 import { findTool } from "../tools/registry.ts";
 import { toolsStateOf } from "../tools/state.ts";
 import { type ApprovalPolicy, evaluateApproval, parseApprovalPolicy, type ToolFacts } from "./approval.ts";
 import { argConstraintRefusal } from "./arg-constraints.ts";
 import { errorText } from "./callbacks.ts";
 import { microcompact } from "./compaction.ts";
+import { skillEventValue } from "./skills.ts";
 import { emitAgentEvent } from "./events.ts";
 import { runPostToolHooks, runPreToolHooks } from "./hooks.ts";
 import { checkPermissions } from "./permissions.ts";
@@ -155,7 +157,9 @@ async function execute(
   args: JsonValue,
 ): Promise<{ text: string; rejected: boolean }> {
   const registry = env.config.tools;
-  const entry = registry === null ? null : findTool(registry, call.name);
+  const found = registry === null ? null : findTool(registry, call.name);
+  const scope = env.skills?.toolScope() ?? null;
+  const entry = found !== null && scopeToolEntries([found], scope).length > 0 ? found : null;
   if (registry === null || entry === null) {
     const reason = `Tool '${call.name}' is not available in the current environment. Use only the tools listed in the tool-calling contract.`;
     return { text: denied(call.name, `${reason} Do not retry this tool.`), rejected: true };
@@ -283,6 +287,23 @@ async function runSearch(env: LoopEnv, state: LoopState, d: Dispatcher, call: Ag
   d.deliver(call, turn.resultText);
 }
 
+/** The runtime `load_skill` tool: the skill session loads the body and reports what happened. */
+function runLoadSkill(env: LoopEnv, state: LoopState, d: Dispatcher, call: AgentToolCall): void {
+  const { resultText, events } = env.skills!.loadSkill(call.arguments);
+  for (const e of events) state.event(skillEventValue(e));
+  const failed = resultText.startsWith("{") && resultText.includes('"error"');
+  d.used.push(call.name);
+  d.results.push({ tool_name: call.name, status: failed ? "error" : "ok", rejected: false });
+  state.event(
+    transcriptEvent("tool_execution", "tool", "internal", resultText, {
+      tool_name: call.name,
+      tool_use_id: call.id,
+      rejected: false,
+    }),
+  );
+  d.deliver(call, resultText);
+}
+
 async function runOne(
   env: LoopEnv,
   state: LoopState,
@@ -292,6 +313,10 @@ async function runOne(
 ): Promise<void> {
   if (env.offer.client?.isSearchCall(call.name)) {
     await runSearch(env, state, d, call);
+    return;
+  }
+  if (call.name === "load_skill" && env.skills !== null) {
+    runLoadSkill(env, state, d, call);
     return;
   }
   if (isJsonObject(call.arguments) && typeof call.arguments.__parse_error === "string") {

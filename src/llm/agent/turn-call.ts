@@ -13,7 +13,7 @@ import type { JsonObject } from "../json.ts";
 import type { LlmRequest, LlmResponse } from "../provider.ts";
 import { resultDict } from "../result.ts";
 import { feedbackMessage, type AgentToolCall } from "./messages.ts";
-import type { LoopEnv, LoopState } from "./loop-state.ts";
+import { type LoopEnv, type LoopState, offersTools } from "./loop-state.ts";
 import { parseTaggedReply } from "./text-protocol.ts";
 import { transcriptEvent } from "./transcript.ts";
 
@@ -187,7 +187,7 @@ function doneGate(
   hasCalls: boolean,
 ): boolean {
   const { config } = env;
-  const hasTools = env.offer.hasTools;
+  const hasTools = offersTools(env);
   const tagged = reply.doneMarker === config.doneSentinel;
   const plain =
     config.toolFormat === "native"
@@ -243,10 +243,10 @@ export async function runTurnCall(
   const text = response.text;
   state.totalText += text;
   recordPayload(env, state, response);
-  const known = env.offer.names();
+  const known = state.offeredNames;
   const parsed = parseTaggedReply(text, known, (name) => state.nextCallId(name));
   const prose = parsed.prose === "" ? text : parsed.prose;
-  const hasTools = env.offer.hasTools;
+  const hasTools = offersTools(env);
   let calls: AgentToolCall[] = response.toolCalls.map((c) => ({
     id: c.id,
     name: c.name,

@@ -16,11 +16,20 @@ import { registerLoopBuiltins } from "./loop-builtins.ts";
 import { registerProgress } from "./progress.ts";
 import { registerSessionBuiltins } from "./session-builtins.ts";
 import { registerTranscriptBuiltins } from "./transcript-builtins.ts";
+import { skillMcpBinder } from "../tools/index.ts";
 import { registerWorkerBuiltins } from "./worker-builtins.ts";
 
 /** Installs the agent builtins; the LLM layer (registerLlm) must already be installed. */
 export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): void {
-  installAgentRuntime(vm, agentFiles(system));
+  const runtime = installAgentRuntime(vm, agentFiles(system));
+  // Skills that require MCP servers bind them through the tools layer, when it is installed.
+  runtime.skillMcp = (target) => {
+    try {
+      return skillMcpBinder(target);
+    } catch {
+      return null;
+    }
+  };
   attachCallTranscripts(vm);
   registerLoopBuiltins(vm);
   registerSessionBuiltins(vm);
