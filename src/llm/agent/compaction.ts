@@ -31,6 +31,8 @@ export interface AutoCompactConfig {
   compressCallback: Value | null;
   /** The user-facing policy label (`hybrid`, `truncate`, ...), reported in compaction events. */
   policyStrategy: string;
+  /** A prompt template asset for `llm` summaries (bindings: formatted_messages, archived_count). */
+  summarizePrompt: string | null;
 }
 
 export function defaultCompaction(): AutoCompactConfig {
@@ -46,6 +48,7 @@ export function defaultCompaction(): AutoCompactConfig {
     maskCallback: null,
     compressCallback: null,
     policyStrategy: "observation_mask",
+    summarizePrompt: null,
   };
 }
 
@@ -154,6 +157,7 @@ export function parseLoopCompaction(o: Options, builtin: string): AutoCompactCon
   if (keepLast !== undefined) ac.keepLast = keepLast;
   const hardLimit = nonNegative(o, "hard_limit_tokens", builtin);
   if (hardLimit !== undefined) ac.hardLimitTokens = hardLimit;
+  ac.summarizePrompt = optStr(o, "summarize_prompt") ?? null;
   ac.maskCallback = optValue(o, "mask_callback") ?? null;
   ac.compressCallback = optValue(o, "compress_callback") ?? null;
   if (!hasCompaction && hasAuto) applyLegacyOptions(ac, o);
@@ -229,6 +233,8 @@ export function microcompact(output: string, maxChars: number): string {
 /** What compaction needs from its caller: a model summary and Harn callbacks. */
 export interface CompactionServices {
   summarize?(prompt: string): Promise<string>;
+  /** Renders a prompt template asset with the summary bindings; absent when templates are unavailable. */
+  renderPrompt?(path: string, bindings: Dict): string;
   call(fn: Value, args: Value[]): Promise<Value>;
   toValue(messages: readonly JsonObject[]): Value;
 }
@@ -298,7 +304,14 @@ async function applyStrategy(
       if (!services.summarize)
         throw runtimeError("LLM transcript compaction requires active LLM call options");
       const formatted = old.map((m) => `${roleOf(m).toUpperCase()}: ${contentText(m)}`).join("\n");
-      const prompt = `Summarize these archived conversation messages for a follow-on agent. Keep goals, constraints, decisions, completed tool work, open issues and next actions. Reply with the summary only.\n\nArchived message count: ${archived}\n\nConversation:\n${formatted}`;
+      const template = config.summarizePrompt;
+      const prompt =
+        template !== null && template.trim() !== "" && services.renderPrompt
+          ? services.renderPrompt(
+              template,
+              Dict.of({ formatted_messages: formatted, archived_count: archived }),
+            )
+          : `Summarize these archived conversation messages for a follow-on agent. Keep goals, constraints, decisions, completed tool work, open issues and next actions. Reply with the summary only.\n\nArchived message count: ${archived}\n\nConversation:\n${formatted}`;
       const summary = (await services.summarize(prompt)).trim();
       return summary === ""
         ? truncateSummary(old, archived, true)

@@ -3,7 +3,7 @@
 // summary into the transcript summary), model-written summaries for the
 // `llm` strategy, and daemon snapshots.
 
-import type { Value } from "../../vm/values.ts";
+import type { Dict, Value } from "../../vm/values.ts";
 import { attemptOnce, type CallContext } from "../call.ts";
 import { autoCompactMessages, type CompactionServices, estimateTokens } from "./compaction.ts";
 import { effectivePersistPath, persistSnapshot } from "./daemon.ts";
@@ -28,7 +28,11 @@ export async function plainCompletion(env: LoopEnv, prompt: string): Promise<str
 }
 
 export function compactionServices(env: LoopEnv): CompactionServices {
+  const render = env.runtime.renderPrompt;
+  const owner = env.host.owner;
   return {
+    ...(render !== null &&
+      owner !== null && { renderPrompt: (path: string, bindings: Dict) => render(path, bindings, owner) }),
     summarize: (prompt) => plainCompletion(env, prompt),
     call: (fn, args) => callInLoop(env, fn, args),
     toValue: (messages) => messagesToValues(messages),

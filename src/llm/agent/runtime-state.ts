@@ -5,7 +5,8 @@
 // TaskContext instead.
 
 import type { NestedDescent } from "../../runtime/budget/nested-budget.ts";
-import type { Value } from "../../vm/values.ts";
+import type { Task } from "../../vm/task.ts";
+import type { Dict, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { AgentFiles } from "./daemon.ts";
 import { SessionStore } from "./sessions.ts";
@@ -32,6 +33,8 @@ export class AgentRuntime {
   private sequence = 0;
   /** Binds a skill's MCP servers (installed by the stdlib layer when MCP is available). */
   skillMcp: ((vm: Vm) => SkillMcpBinder | null) | null = null;
+  /** Renders a prompt template asset as seen from `owner`'s code (installed by the stdlib layer). */
+  renderPrompt: ((path: string, bindings: Dict, owner: Task) => string) | null = null;
 
   constructor(readonly files: AgentFiles | null) {}
 

@@ -9,6 +9,7 @@ import { type CallbackHost, callHarn } from "../../llm/agent/callbacks.ts";
 import {
   type AutoCompactConfig,
   autoCompactMessages,
+  type CompactStrategy,
   type CompactionServices,
   defaultCompaction,
   estimateTokens,
@@ -16,6 +17,7 @@ import {
   parseCompactStrategy,
 } from "../../llm/agent/compaction.ts";
 import { messagesToValues, valuesToMessages } from "../../llm/agent/messages.ts";
+import { agentRuntimeOf } from "../../llm/agent/runtime-state.ts";
 import { summarizeWithModel } from "../../llm/agent/summarize.ts";
 import {
   assetsOf,
@@ -23,6 +25,7 @@ import {
   idOf,
   isTranscript,
   messagesOf,
+  newId,
   newTranscript,
   normalizeAsset,
   stateOf,
@@ -30,7 +33,7 @@ import {
   transcriptEvent,
 } from "../../llm/agent/transcript.ts";
 import { type JsonObject, valueToJson } from "../../llm/json.ts";
-import { contextOf } from "../../runtime/task-context.ts";
+import { contextOf, top } from "../../runtime/task-context.ts";
 import { display } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import { cancellable } from "../../vm/scheduler.ts";
@@ -46,6 +49,11 @@ function services(
   const host: CallbackHost = { vm, owner: ctx.task, ctx: contextOf(ctx.task) };
   return {
     summarize: (prompt) => summarizeWithModel(vm, options, prompt, signal),
+    renderPrompt: (path, bindings) => {
+      const render = vm.builtins.get("render");
+      if (render === undefined) throw runtimeError("summarize_prompt needs the template builtins");
+      return display(render.fn([path, bindings], ctx) as Value);
+    },
     call: (fn, args) => callHarn(host, fn, args),
     toValue: (messages) => messagesToValues(messages),
   };
@@ -76,6 +84,47 @@ function run<T extends Value>(work: (signal: AbortSignal) => Promise<T>): Promis
   return cancellable(work(controller.signal), () => controller.abort());
 }
 
+function compactOptions(o: Dict | null): {
+  strategy: CompactStrategy;
+  keepLast: number;
+  target: number | undefined;
+} {
+  const raw = o?.map.get("strategy") ?? o?.map.get("compact_strategy");
+  const strategy = parseCompactStrategy(
+    raw === undefined || raw === null ? "observation_mask" : display(raw),
+  );
+  if (strategy === "custom") {
+    throw runtimeError(
+      "transcript_compact: strategy 'custom' is not supported; use 'llm', 'truncate', or 'observation_mask'",
+    );
+  }
+  const keep = o?.map.get("keep_last");
+  if (typeof keep === "number" && keep < 0) throw runtimeError("transcript_compact: keep_last must be >= 0");
+  const target = o?.map.get("target_tokens");
+  if (typeof target === "number" && target < 0)
+    throw runtimeError("transcript_compact: target_tokens must be >= 0");
+  return {
+    strategy,
+    keepLast: typeof keep === "number" ? keep : defaultCompaction().keepLast,
+    target: typeof target === "number" ? target : undefined,
+  };
+}
+
+/** Tells `agent_subscribe` callbacks of the transcript's session that it was compacted. */
+async function announce(vm: Vm, host: CallbackHost, sessionId: string | null, fields: Dict): Promise<void> {
+  if (sessionId === null) return;
+  const event = new Dict(
+    new Map([["type", "transcript_compacted"], ["session_id", sessionId], ...fields.map]),
+  );
+  for (const callback of agentRuntimeOf(vm).subscribersOf(sessionId)) {
+    try {
+      await callHarn(host, callback, [event]);
+    } catch {
+      // Observers cannot fail the compaction.
+    }
+  }
+}
+
 async function compactTranscript(
   vm: Vm,
   ctx: BuiltinContext,
@@ -83,16 +132,16 @@ async function compactTranscript(
   o: Dict | null,
   signal: AbortSignal,
 ): Promise<Value> {
-  const strategy = parseCompactStrategy(display(o?.map.get("strategy") ?? "observation_mask"));
-  const target = intOption(o, "target_tokens");
+  const { strategy, keepLast, target } = compactOptions(o);
+  const prompt = o?.map.get("summarize_prompt");
   const config: AutoCompactConfig = {
     ...defaultCompaction(),
-    keepLast: intOption(o, "keep_last") ?? defaultCompaction().keepLast,
+    keepLast,
     strategy,
     hardLimitStrategy: strategy,
     tokenThreshold: target ?? 0,
     hardLimitTokens: target ?? null,
-    customCompactor: o?.map.get("compact_callback") ?? null,
+    summarizePrompt: typeof prompt === "string" ? prompt : null,
   };
   const messages = valuesToMessages(messagesOf(t));
   const before = estimateTokens(messages);
@@ -106,23 +155,44 @@ async function compactTranscript(
   const archived = Math.max(0, originalCount - messages.length) + 1;
   const snapshot = normalizeAsset(
     Dict.of({
-      kind: "transcript_snapshot",
-      name: "pre-compaction transcript",
+      id: `compaction-source-${newId()}`,
+      kind: "compaction_source_transcript",
+      title: "Pre-compaction transcript",
       visibility: "internal",
-      data: Dict.of({ transcript: t }),
-      metadata: Dict.of({ archived_messages: archived, strategy }),
+      data: t,
+      metadata: Dict.of({
+        strategy,
+        archived_messages: archived,
+        estimated_tokens_before: before,
+        estimated_tokens_after: after,
+      }),
     }),
   );
+  const snapshotId = display(snapshot.get("id"));
   const event = transcriptEvent("compaction", "system", "internal", `Transcript compacted via ${strategy}`, {
     mode: "manual",
     strategy,
-    keep_last: config.keepLast,
+    keep_last: keepLast,
     target_tokens: target ?? null,
     archived_messages: archived,
     estimated_tokens_before: before,
     estimated_tokens_after: after,
-    snapshot_asset_id: display(snapshot.get("id")),
+    snapshot_asset_id: snapshotId,
   });
+  const host: CallbackHost = { vm, owner: ctx.task, ctx: contextOf(ctx.task) };
+  await announce(
+    vm,
+    host,
+    idOf(t) ?? top(contextOf(ctx.task).slots.agentSessions) ?? null,
+    Dict.of({
+      mode: "manual",
+      strategy,
+      archived_messages: archived,
+      estimated_tokens_before: before,
+      estimated_tokens_after: after,
+      snapshot_asset_id: snapshotId,
+    }),
+  );
   const existing = summaryOf(t);
   return newTranscript({
     id: idOf(t),

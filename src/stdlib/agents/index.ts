@@ -5,6 +5,9 @@
 // and registers the builtins.
 
 import { installAgentRuntime } from "../../llm/agent/runtime-state.ts";
+import { display } from "../../vm/display.ts";
+import { runtimeError } from "../../vm/errors.ts";
+import type { Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
@@ -23,6 +26,11 @@ import { registerWorkerBuiltins } from "./worker-builtins.ts";
 export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): void {
   const runtime = installAgentRuntime(vm, agentFiles(system));
   // Skills that require MCP servers bind them through the tools layer, when it is installed.
+  runtime.renderPrompt = (path, bindings, owner) => {
+    const render = vm.builtins.get("render");
+    if (render === undefined) throw runtimeError("summarize_prompt needs the template builtins");
+    return display(render.fn([path, bindings], vm.contextFor(owner)) as Value);
+  };
   runtime.skillMcp = (target) => {
     try {
       return skillMcpBinder(target);
