@@ -11,6 +11,7 @@ import { env } from "./host/node-process.ts";
 import { nodeStdlibHost } from "./host/stdlib-host.ts";
 import { nodeCompressionProvider, nodeCryptoProvider } from "./host/crypto-host.ts";
 import { nodeHttpHost } from "./host/http-host.ts";
+import { nodeMcpHost } from "./host/mcp-host.ts";
 import { nodeDurableFs } from "./host/state-host.ts";
 import { nodeSystemHost } from "./host/system-host.ts";
 import { registerConcurrency } from "./runtime/concurrency/index.ts";
@@ -27,6 +28,7 @@ import { registerLlm } from "./stdlib/llm/index.ts";
 import { registerNumericStdlib } from "./stdlib/numeric/index.ts";
 import { registerStateStdlib } from "./stdlib/state/index.ts";
 import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
+import { installProjectSkills, registerTools } from "./stdlib/tools/index.ts";
 import { registerSystemStdlib } from "./stdlib/system/index.ts";
 import type { SystemHost } from "./stdlib/system/host.ts";
 import { registerTemplates } from "./stdlib/template/index.ts";
@@ -172,6 +174,11 @@ export function createVm(setup: VmSetup = {}): Vm {
   });
   registerLlm(vm, host);
   registerHttpStdlib(vm, setup.httpHost ?? nodeHttpHost, setup.systemHost ?? nodeSystemHost);
+  registerTools(vm, {
+    system: setup.systemHost ?? nodeSystemHost,
+    crypto: nodeCryptoProvider,
+    mcp: nodeMcpHost,
+  });
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }
@@ -190,6 +197,7 @@ export async function runSource(
 ): Promise<RunOutcome> {
   const vm = createVm(setup);
   setup.prepare?.(vm);
+  installProjectSkills(vm, file);
   const compiled = compileSource(source, file, false, entry, knownNamesOf(vm));
   if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const onAbort = (): void => vm.cancelAll();

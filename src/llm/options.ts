@@ -25,7 +25,8 @@ import {
 } from "./option-values.ts";
 import { parseStructuredOptions } from "./output-format.ts";
 import type { LlmRequest } from "./provider.ts";
-import { containsImages, parseMessages, parseTools } from "./request-content.ts";
+import { containsImages, parseMessages } from "./request-content.ts";
+import { callToolsPayload } from "./tools/call-tools.ts";
 import { resolveApiKey, resolveBaseUrl, resolveModelName, resolveProviderName } from "./selection.ts";
 import type { LlmState } from "./state.ts";
 import { parseThinking } from "./thinking.ts";
@@ -93,7 +94,15 @@ function contentOptions(o: Options, prompt: string, gate: CapabilityGate) {
     messages,
     vision,
     cache,
-    tools: parseTools(toolsValue),
+    tools: callToolsPayload({
+      tools: toolsValue,
+      toolSearch: optValue(o, "tool_search"),
+      provider: gate.provider,
+      model: gate.model,
+      deferLoading: gate.caps.deferLoading,
+      nativeVariants: gate.caps.toolSearch,
+      providerOverrides: optValue(o, gate.provider),
+    }).tools,
     toolChoice: toolChoice === undefined ? null : valueToJson(toolChoice),
   };
 }
