@@ -126,6 +126,13 @@ function parseCommandPolicy(o: Options): Value | null {
 
 /** Parses the options dict of `agent_loop` (or `sub_agent_run`, named by `builtin`). */
 export function parseAgentConfig(o: Options, builtin: string, defaultToolFormat: string): AgentLoopConfig {
+  const mcp = optValue(o, "mcp_servers");
+  if (mcp !== undefined && !(Array.isArray(mcp) && mcp.length === 0)) {
+    // Refuse rather than silently run without the servers the caller asked for.
+    throw runtimeError(
+      `${builtin}: mcp_servers is not supported by this runtime yet; connect servers with mcp_connect and pass their tools in \`tools\``,
+    );
+  }
   const profile = profileDefaults(o, builtin);
   const policyValue = optValue(o, "policy");
   const approval = optValue(o, "approval_policy");

@@ -37,7 +37,7 @@ import { contextOf, top } from "../../runtime/task-context.ts";
 import { display } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import { cancellable } from "../../vm/scheduler.ts";
-import { type BuiltinContext, Dict, type Value } from "../../vm/values.ts";
+import { type BuiltinContext, Closure, Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 
 function services(
@@ -208,7 +208,112 @@ async function compactTranscript(
   });
 }
 
+const SESSION_COMPACT_KEYS = [
+  "keep_last",
+  "token_threshold",
+  "tool_output_max_chars",
+  "compact_strategy",
+  "hard_limit_tokens",
+  "hard_limit_strategy",
+  "custom_compactor",
+  "mask_callback",
+  "compress_callback",
+];
+
+/** `agent_session_compact(id, opts)`: options are checked by name, callbacks must be closures. */
+function sessionCompactConfig(o: Dict | null): AutoCompactConfig {
+  const config = defaultCompaction();
+  if (o === null) return config;
+  for (const key of o.keys()) {
+    if (!SESSION_COMPACT_KEYS.includes(key)) {
+      throw runtimeError(
+        `agent_session_compact: unknown option key '${key}' (expected one of: ${SESSION_COMPACT_KEYS.join(", ")})`,
+      );
+    }
+  }
+  const keep = o.map.get("keep_last");
+  if (typeof keep === "number") {
+    if (keep < 0) throw runtimeError("agent_session_compact: `keep_last` must be >= 0");
+    config.keepLast = keep;
+  }
+  config.tokenThreshold = intOption(o, "token_threshold") ?? config.tokenThreshold;
+  config.toolOutputMaxChars = intOption(o, "tool_output_max_chars") ?? config.toolOutputMaxChars;
+  const hard = intOption(o, "hard_limit_tokens");
+  if (hard !== undefined) config.hardLimitTokens = hard;
+  const strategy = o.map.get("compact_strategy");
+  if (typeof strategy === "string") config.strategy = parseCompactStrategy(strategy);
+  const hardStrategy = o.map.get("hard_limit_strategy");
+  if (typeof hardStrategy === "string") config.hardLimitStrategy = parseCompactStrategy(hardStrategy);
+  for (const [key, field] of [
+    ["custom_compactor", "customCompactor"],
+    ["mask_callback", "maskCallback"],
+    ["compress_callback", "compressCallback"],
+  ] as const) {
+    const v = o.map.get(key);
+    if (v === undefined || v === null) continue;
+    if (!(v instanceof Closure)) throw runtimeError(`agent_session_compact: \`${key}\` must be a closure`);
+    config[field] = v;
+  }
+  return config;
+}
+
 export function registerCompactionBuiltins(vm: Vm): void {
+  vm.registerBuiltin("agent_session_compact", (args, ctx) => {
+    const id = args[0];
+    if (typeof id !== "string" || id === "") {
+      throw runtimeError("agent_session_compact: `id` must be a non-empty string");
+    }
+    const sessions = agentRuntimeOf(vm).sessions;
+    const transcript = sessions.transcript(id);
+    if (transcript === undefined) throw runtimeError(`agent_session_compact: unknown session id '${id}'`);
+    const o = args[1];
+    if (o !== undefined && o !== null && !(o instanceof Dict)) {
+      throw runtimeError("agent_session_compact: `opts` must be a dict or nil");
+    }
+    const config = sessionCompactConfig(o instanceof Dict ? o : null);
+    return run(async (signal) => {
+      const messages = valuesToMessages(messagesOf(transcript));
+      await autoCompactMessages(messages, config, services(vm, ctx, undefined, signal));
+      sessions.replaceMessages(id, messagesToValues(messages));
+      return messages.length;
+    });
+  });
+  vm.registerBuiltin("transcript_summarize", (args) => {
+    const t = args[0];
+    if (!isTranscript(t)) throw runtimeError("transcript_summarize: argument must be a transcript");
+    const o = args[1] instanceof Dict ? args[1] : null;
+    const keep = intOption(o, "keep_last") ?? 6;
+    const instruction = o?.map.get("prompt");
+    return run(async (signal) => {
+      const messages = messagesOf(t);
+      const formatted = valuesToMessages(messages)
+        .map(
+          (m) =>
+            `${String(m.role ?? "user").toUpperCase()}: ${typeof m.content === "string" ? m.content : JSON.stringify(m.content)}`,
+        )
+        .join("\n");
+      const ask =
+        typeof instruction === "string"
+          ? instruction
+          : "Summarize this conversation for a follow-on agent. Keep goals, constraints, decisions, open questions and concrete next actions. Be brief but complete.";
+      const summary = await summarizeWithModel(
+        vm,
+        o ?? undefined,
+        `${ask}\n\nConversation:\n${formatted}`,
+        signal,
+      );
+      const retained = messages.slice(Math.max(0, messages.length - keep));
+      return newTranscript({
+        id: idOf(t),
+        messages: retained,
+        summary,
+        metadata: t.map.get("metadata") ?? null,
+        extraEvents: extraEventsOf(t),
+        assets: assetsOf(t),
+        state: stateOf(t),
+      }).with("archived_messages", messages.length - retained.length);
+    });
+  });
   vm.registerBuiltin("estimate_tokens", (args) => {
     const list = Array.isArray(args[0]) ? args[0] : [];
     return estimateTokens(list.map((m) => (m instanceof Dict ? (valueToJson(m) as JsonObject) : {})));
