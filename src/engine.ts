@@ -20,6 +20,7 @@ import { registerSchemaBuiltins } from "./runtime/schema/index.ts";
 import { registerStepRuntime } from "./runtime/steps/index.ts";
 import { TaskContext } from "./runtime/task-context.ts";
 import type { StdlibHost } from "./stdlib/host-api.ts";
+import { registerAgents } from "./stdlib/agents/index.ts";
 import { registerDataStdlib } from "./stdlib/data/index.ts";
 import type { HttpHost } from "./stdlib/http/host.ts";
 import { registerHttpStdlib } from "./stdlib/http/index.ts";
@@ -179,6 +180,8 @@ export function createVm(setup: VmSetup = {}): Vm {
     crypto: nodeCryptoProvider,
     mcp: nodeMcpHost,
   });
+  // After registerLlm and registerTools: it wraps llm_call and drives tool registries.
+  registerAgents(vm, host, setup.systemHost ?? nodeSystemHost);
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }

@@ -19,7 +19,8 @@
 // from the actual output (never for listed fixtures); review the diff by hand.
 
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,9 @@ import { runSource, uncaughtMessage } from "../src/engine.ts";
 import type { JitMode } from "../src/vm/jit/tier.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Agent workers persist snapshots; keep them out of the repository.
+const workerState = mkdtempSync(path.join(tmpdir(), "harn-fixture-workers-"));
+process.env.HARN_WORKER_STATE_DIR = workerState;
 const fixturesRoot = path.join(here, "fixtures");
 const knownFailuresFile = path.join(here, "known-failures.txt");
 const update = process.env.UPDATE_EXPECTED === "1";
@@ -220,6 +224,7 @@ describe("compiling tier forced", () => {
 });
 
 after(() => {
+  rmSync(workerState, { recursive: true, force: true });
   const { passed, failed, known, skipped } = tally;
   process.stdout.write(
     `fixtures: ${passed} passed, ${failed} failed, ${known} known failures, ${skipped} skipped\n`,

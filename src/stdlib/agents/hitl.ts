@@ -97,7 +97,11 @@ function mockedResponses(vm: Vm, ctx: BuiltinContext, p: Pending): Dict[] | null
   });
 }
 
-/** Waits until `ms` passes (or the task is cancelled); the pending entry is dropped either way. */
+/**
+ * Waits until `ms` passes (or the task is cancelled); the pending entry is
+ * dropped either way. The timer is a real wait of the program, so it keeps
+ * the process alive.
+ */
 function waitForTimeout(vm: Vm, p: Pending, ms: number, onTimeout: () => Value): Promise<Value> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const done = new Promise<Value>((resolve, reject) => {
@@ -109,7 +113,6 @@ function waitForTimeout(vm: Vm, p: Pending, ms: number, onTimeout: () => Value):
         reject(e);
       }
     }, ms);
-    (timer as { unref?: () => void }).unref?.();
   });
   return cancellable(done, () => {
     clearTimeout(timer);
