@@ -7,7 +7,8 @@
 // dict {id, title, text, source, stage, freshness, priority, relevance,
 // estimated_tokens, lineage, metadata, data} that overrides its defaults.
 // Selection: `artifact_select`, `select_artifacts_adaptive`,
-// `artifact_context` (the prompt rendering) and `artifact_derive`.
+// `artifact_context` (the prompt rendering) and `artifact_derive`. Handoffs:
+// `handoff` (normalise), `handoff_context` (render), `handoff_artifact`.
 
 import { display, typeName } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
@@ -23,6 +24,7 @@ import {
   selectArtifacts,
   selectArtifactsAdaptive,
 } from "./artifacts.ts";
+import { handoffArtifact, handoffContext, handoffFrom, normalizeArtifactWithHandoff } from "./handoffs.ts";
 import { unifiedDiff } from "./line-diff.ts";
 import { toJsonData } from "../../runtime/events/json-data.ts";
 
@@ -127,8 +129,18 @@ export function registerArtifactBuiltins(vm: Vm, env: RecordEnv): void {
 
   b("artifact", (args) => {
     if (args[0] === undefined) throw runtimeError("artifact: missing artifact payload");
-    return normalizeArtifact(args[0], env);
+    return normalizeArtifactWithHandoff(args[0], env);
   });
+
+  const handoffArg = (args: readonly Value[], builtin: string): Dict => {
+    if (args[0] === undefined) throw runtimeError(`${builtin}: missing payload`);
+    const h = handoffFrom(args[0], env);
+    if (h === null) throw runtimeError(`${builtin}: invalid handoff payload`);
+    return h;
+  };
+  b("handoff", (args) => handoffArg(args, "handoff"));
+  b("handoff_context", (args) => handoffContext(handoffArg(args, "handoff_context")));
+  b("handoff_artifact", (args) => handoffArtifact(handoffArg(args, "handoff_artifact"), null, env));
 
   b("artifact_derive", (args) => {
     if (args[0] === undefined) throw runtimeError("artifact_derive: missing parent");

@@ -5,12 +5,14 @@
 // kinds a faithful replay must reproduce), evaluate a run against a
 // fixture, and diff two runs stage by stage. Observability summaries
 // (action graphs, planner rounds) that the reference derives from agent
-// transcripts are not computed here.
+// transcripts are not computed here. Handoffs found in the run's artifacts
+// are collected into `run.handoffs` and linked back to the run.
 
 import { CapabilityPolicy } from "../../runtime/policy/capability-policy.ts";
 import { display } from "../../vm/display.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import { normalizeArtifact, type RecordEnv } from "./artifacts.ts";
+import { syncRunHandoffs } from "./handoffs.ts";
 import { Fields } from "./record-fields.ts";
 
 function normalizeStage(v: Value, env: RecordEnv): Dict {
@@ -72,7 +74,9 @@ export function normalizeRunRecord(v: Value | undefined, env: RecordEnv): Dict {
     metadata: f.dict("metadata"),
     persisted_path: f.optStr("persisted_path"),
   });
-  return run.get("replay_fixture") === null ? run.with("replay_fixture", replayFixture(run, env)) : run;
+  const withFixture =
+    run.get("replay_fixture") === null ? run.with("replay_fixture", replayFixture(run, env)) : run;
+  return syncRunHandoffs(withFixture, env);
 }
 
 const str = (d: Dict, k: string): string => {
