@@ -13,29 +13,20 @@
 // DispatchSucceeded, DispatchFailed, RetryScheduled, DlqMoved) and every
 // dispatch ends with one trust record for the agent (the binding).
 
-import { display } from "../../vm/display.ts";
-import { ErrorKind, VmError } from "../../vm/errors.ts";
 import type { Task } from "../../vm/task.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { EventLog } from "../events/event-log.ts";
-import { logEvent } from "../events/event-log.ts";
 import { toJsonData } from "../events/json-data.ts";
 import { type AutonomyTier, handlerName, retryDelayMs, type TriggerBinding } from "./binding.ts";
+import { type GraphNode, receivedNodes, triggerNodeId } from "./action-graph.ts";
 import { CIRCUIT_FAILURE_THRESHOLD, DestinationCircuits } from "./destination-circuit.ts";
+import { classifyDispatchError, DispatchRecorder } from "./dispatch-recorder.ts";
 import type { DispatchContext } from "./dispatch-context.ts";
-import {
-  eventId,
-  eventKind,
-  eventProvider,
-  eventTenant,
-  eventTraceId,
-  isoAt,
-  type TriggerClock,
-} from "./event.ts";
+import { eventId, eventKind, eventProvider, eventTraceId, isoAt, type TriggerClock } from "./event.ts";
 import { invokeForDispatch } from "./invoke.ts";
 import { evaluatePredicate, type UsageProbe } from "./predicate.ts";
-import { TRIGGER_ATTEMPTS_TOPIC, TRIGGER_OUTBOX_TOPIC, TRIGGERS_LIFECYCLE_TOPIC } from "./topics.ts";
+import { TRIGGER_OUTBOX_TOPIC, TRIGGERS_LIFECYCLE_TOPIC } from "./topics.ts";
 import { policyForTier, type TrustGraph, type TrustOutcome } from "./trust-graph.ts";
 
 export type DispatchStatus = "succeeded" | "skipped" | "waiting" | "failed" | "cancelled" | "dlq";
@@ -57,95 +48,13 @@ export interface DispatcherDeps {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-type ErrorClass = "denied" | "timeout" | "cancelled" | "local";
-
-function classify(e: unknown): { kind: ErrorClass; message: string } {
-  if (!(e instanceof VmError)) return { kind: "local", message: e instanceof Error ? e.message : String(e) };
-  if (e.kind === ErrorKind.Thrown && typeof e.thrown === "string")
-    return { kind: "local", message: e.thrown };
-  const message = e.kind === ErrorKind.Thrown ? display(e.thrown) : e.display(display);
-  if (e.category === "tool_rejected") return { kind: "denied", message };
-  if (e.category === "timeout") return { kind: "timeout", message };
-  if (e.category === "cancelled")
-    return { kind: "cancelled", message: "dispatcher shutdown cancelled local handler" };
-  return { kind: "local", message };
-}
-
 export class Dispatcher {
   private readonly circuits: DestinationCircuits;
+  private readonly rec: DispatchRecorder;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.circuits = new DestinationCircuits(() => deps.clock.nowMs());
-  }
-
-  private headers(
-    binding: TriggerBinding,
-    event: Dict,
-    replayOf: string | null,
-    attempt?: number,
-  ): Map<string, string> {
-    const h = new Map<string, string>([
-      ["event_id", eventId(event)],
-      ["trace_id", eventTraceId(event)],
-      ["provider", eventProvider(event)],
-      ["kind", eventKind(event)],
-      ["trigger_id", binding.id],
-      ["binding_key", binding.key],
-      ["handler_kind", "local"],
-    ]);
-    if (replayOf !== null) h.set("replay_of_event_id", replayOf);
-    const tenant = eventTenant(event);
-    if (tenant !== null) h.set("tenant_id", tenant);
-    if (attempt !== undefined) h.set("attempt", String(attempt));
-    return h;
-  }
-
-  private append(
-    topic: string,
-    kind: string,
-    binding: TriggerBinding,
-    event: Dict,
-    replayOf: string | null,
-    payload: Record<string, Value>,
-    attempt?: number,
-  ): void {
-    const headers = this.headers(binding, event, replayOf, attempt);
-    this.deps.log().append(topic, logEvent(kind, Dict.of(payload), this.deps.clock.nowMs(), headers));
-  }
-
-  private trustRecord(
-    binding: TriggerBinding,
-    event: Dict,
-    d: DispatchContext,
-    outcome: TrustOutcome,
-    terminal: string,
-    attempts: number,
-    error: string | null,
-  ): void {
-    const metadata: Record<string, Value> = {
-      binding_key: binding.key,
-      binding_version: binding.version,
-      provider: eventProvider(event),
-      event_kind: eventKind(event),
-      handler_kind: "local",
-      target_uri: `local://${handlerName(binding.spec.handler)}`,
-      terminal_status: terminal,
-      attempt_count: attempts,
-    };
-    if (d.replayOfEventId !== null) metadata.replay_of_event_id = d.replayOfEventId;
-    if (error !== null) metadata.error = error;
-    this.deps.trust.append({
-      recordId: this.deps.clock.uuid(),
-      agent: binding.id,
-      action: d.action,
-      approver: null,
-      outcome,
-      traceId: d.traceId,
-      autonomyTier: d.autonomyTier,
-      timestamp: isoAt(this.deps.clock.nowMs()),
-      costUsd: null,
-      metadata: Dict.of(metadata),
-    });
+    this.rec = new DispatchRecorder(deps);
   }
 
   async dispatch(
@@ -166,12 +75,33 @@ export class Dispatcher {
       autonomyTier: tier,
     };
     binding.begin(this.deps.clock.nowMs());
+    const received = receivedNodes(event, replayOf);
+    const graphContext = { trigger_id: binding.id, binding_key: binding.key, replay_of_event_id: replayOf };
+    this.rec.graph(event, received.nodes, received.edges, graphContext);
+    let source = triggerNodeId(eventId(event));
     const lifecycle = (kind: string, payload: Record<string, Value>): void =>
-      this.append(TRIGGERS_LIFECYCLE_TOPIC, kind, binding, event, replayOf, payload);
+      this.rec.append(TRIGGERS_LIFECYCLE_TOPIC, kind, binding, event, replayOf, payload);
 
     if (binding.spec.when !== null) {
       const deps = { ...this.deps, nowMs: () => this.deps.clock.nowMs(), lifecycle };
       const verdict = await evaluatePredicate(deps, caller, binding, event, d);
+      const predicateNode = `predicate:${binding.key}:${eventId(event)}`;
+      this.rec.graph(
+        event,
+        [
+          {
+            id: predicateNode,
+            label: handlerName(binding.spec.when),
+            kind: "predicate",
+            status: "completed",
+            outcome: String(verdict.result),
+            metadata: { reason: verdict.reason, cached: verdict.cached, tokens: verdict.tokens },
+          },
+        ],
+        [{ from: source, to: predicateNode, kind: "trigger_dispatch" }],
+        graphContext,
+      );
+      source = predicateNode;
       if (!verdict.result) {
         const predicate = handlerName(binding.spec.when);
         if (verdict.strategy === "fail") {
@@ -183,12 +113,12 @@ export class Dispatcher {
             replay_of_event_id: replayOf,
           });
           binding.finish("dlq");
-          this.trustRecord(binding, event, d, "failure", "dlq", 0, error);
+          this.rec.trustRecord(binding, event, d, "failure", "dlq", 0, error);
           return { status: "dlq", result: null, error, attempts: 0 };
         }
         binding.finish("dispatched");
         if (verdict.strategy === "retry_later") {
-          this.trustRecord(binding, event, d, "denied", "waiting", 0, verdict.reason);
+          this.rec.trustRecord(binding, event, d, "denied", "waiting", 0, verdict.reason);
           const result = Dict.of({ deferred: true, predicate, reason: verdict.reason });
           return { status: "waiting", result, error: null, attempts: 0 };
         }
@@ -198,8 +128,8 @@ export class Dispatcher {
           reason: verdict.reason,
           replay_of_event_id: replayOf,
         };
-        this.append(TRIGGER_OUTBOX_TOPIC, "dispatch_skipped", binding, event, replayOf, skipped);
-        this.trustRecord(binding, event, d, "denied", "skipped", 0, null);
+        this.rec.append(TRIGGER_OUTBOX_TOPIC, "dispatch_skipped", binding, event, replayOf, skipped);
+        this.rec.trustRecord(binding, event, d, "denied", "skipped", 0, null);
         return {
           status: "skipped",
           result: Dict.of({ skipped: true, predicate, reason: verdict.reason }),
@@ -208,7 +138,7 @@ export class Dispatcher {
         };
       }
     }
-    return this.attempts(caller, binding, event, d, lifecycle);
+    return this.attempts(caller, binding, event, d, lifecycle, source);
   }
 
   private async attempts(
@@ -217,10 +147,39 @@ export class Dispatcher {
     event: Dict,
     d: DispatchContext,
     lifecycle: (kind: string, payload: Record<string, Value>) => void,
+    entry: string,
   ): Promise<DispatchOutcome> {
     const replayOf = d.replayOfEventId;
+    const graphContext = { trigger_id: binding.id, binding_key: binding.key, replay_of_event_id: replayOf };
+    const label = handlerName(binding.spec.handler);
+    const attemptNode = (n: number): string => `dispatch:${binding.key}:${eventId(event)}:${n}`;
+    const dispatchNode = (n: number, status: string, outcome: string): GraphNode => ({
+      id: attemptNode(n),
+      label,
+      kind: "dispatch",
+      status,
+      outcome,
+    });
+    let previous = entry;
+    let lastAttempt = 0;
     const target = `local://${handlerName(binding.spec.handler)}`;
     const deadLetter = (attempts: number, error: string, reason: string | null): DispatchOutcome => {
+      const dlqNode = `dlq:${binding.key}:${eventId(event)}`;
+      this.rec.graph(
+        event,
+        [
+          {
+            id: dlqNode,
+            label: "dead letter",
+            kind: "dlq",
+            status: "pending",
+            outcome: reason ?? "exhausted",
+            metadata: { error },
+          },
+        ],
+        [{ from: attempts > 0 ? attemptNode(lastAttempt) : previous, to: dlqNode, kind: "dlq_move" }],
+        graphContext,
+      );
       lifecycle("DlqMoved", {
         event_id: eventId(event),
         attempt_count: attempts,
@@ -230,7 +189,7 @@ export class Dispatcher {
       });
       binding.finish("dlq");
       const outcome: TrustOutcome = error.includes("timed out") ? "timeout" : "failure";
-      this.trustRecord(binding, event, d, outcome, "dlq", attempts, error);
+      this.rec.trustRecord(binding, event, d, outcome, "dlq", attempts, error);
       return { status: "dlq", result: null, error, attempts };
     };
     // Local handlers are only "the same destination" within one binding.
@@ -249,13 +208,40 @@ export class Dispatcher {
       const startedAt = isoAt(this.deps.clock.nowMs());
       const common = { event_id: eventId(event), attempt, handler_kind: "local", target_uri: target };
       lifecycle("DispatchStarted", { ...common, replay_of_event_id: replayOf });
+      const edgeKind = previous.startsWith("retry:")
+        ? "retry"
+        : previous.startsWith("predicate:")
+          ? "predicate_gate"
+          : "trigger_dispatch";
+      this.rec.graph(
+        event,
+        [dispatchNode(attempt, "running", `attempt_${attempt}`)],
+        [
+          {
+            from: previous,
+            to: attemptNode(attempt),
+            kind: edgeKind,
+            label: edgeKind === "predicate_gate" ? "true" : null,
+          },
+        ],
+        { ...graphContext, attempt },
+      );
+      lastAttempt = attempt;
       const outboxPayload = {
         ...common,
         trigger_id: binding.id,
         binding_key: binding.key,
         replay_of_event_id: replayOf,
       };
-      this.append(TRIGGER_OUTBOX_TOPIC, "dispatch_started", binding, event, replayOf, outboxPayload, attempt);
+      this.rec.append(
+        TRIGGER_OUTBOX_TOPIC,
+        "dispatch_started",
+        binding,
+        event,
+        replayOf,
+        outboxPayload,
+        attempt,
+      );
       let value: Value;
       try {
         value = await invokeForDispatch(this.deps.vm, caller, binding.spec.handler, event, {
@@ -263,15 +249,22 @@ export class Dispatcher {
           policy: policyForTier(d.autonomyTier),
         });
       } catch (e) {
-        const error = classify(e);
+        const error = classifyDispatchError(e);
         const outcomeLabel = error.kind === "local" ? "failure" : error.kind;
-        this.recordAttempt(binding, event, replayOf, attempt, startedAt, outcomeLabel, error.message);
+        this.rec.recordAttempt(binding, event, replayOf, attempt, startedAt, outcomeLabel, error.message);
         lifecycle("DispatchFailed", { ...common, error: error.message, replay_of_event_id: replayOf });
+        const failedStatus = error.kind === "cancelled" ? "cancelled" : "failed";
+        this.rec.graph(
+          event,
+          [dispatchNode(attempt, failedStatus, error.kind === "local" ? "failed" : error.kind)],
+          [],
+          graphContext,
+        );
         if (error.kind === "denied" || error.kind === "cancelled") {
           binding.finish("failed");
           const outcome: TrustOutcome = error.kind === "denied" ? "denied" : "failure";
           const terminal = error.kind === "cancelled" ? "cancelled" : "failed";
-          this.trustRecord(binding, event, d, outcome, terminal, attempt, error.message);
+          this.rec.trustRecord(binding, event, d, outcome, terminal, attempt, error.message);
           const status = error.kind === "cancelled" ? "cancelled" : "failed";
           return { status, result: null, error: error.message, attempts: attempt };
         }
@@ -288,6 +281,22 @@ export class Dispatcher {
             error: error.message,
             replay_of_event_id: replayOf,
           });
+          const retryNode = `retry:${binding.key}:${eventId(event)}:${attempt + 1}`;
+          this.rec.graph(
+            event,
+            [
+              {
+                id: retryNode,
+                label: `retry in ${delay}ms`,
+                kind: "retry",
+                status: "scheduled",
+                outcome: `attempt_${attempt + 1}`,
+              },
+            ],
+            [{ from: attemptNode(attempt), to: retryNode, kind: "retry", label: `attempt ${attempt + 1}` }],
+            graphContext,
+          );
+          previous = retryNode;
           if (delay > 0) await this.deps.sleep(delay);
           continue;
         }
@@ -295,41 +304,12 @@ export class Dispatcher {
       }
       this.circuits.recordSuccess(destination);
       const result = toJsonData(value);
-      this.recordAttempt(binding, event, replayOf, attempt, startedAt, "success", null);
+      this.rec.recordAttempt(binding, event, replayOf, attempt, startedAt, "success", null);
       lifecycle("DispatchSucceeded", { ...common, result, replay_of_event_id: replayOf });
+      this.rec.graph(event, [dispatchNode(attempt, "completed", "success")], [], graphContext);
       binding.finish("dispatched");
-      this.trustRecord(binding, event, d, "success", "dispatched", attempt, null);
+      this.rec.trustRecord(binding, event, d, "success", "dispatched", attempt, null);
       return { status: "succeeded", result, error: null, attempts: attempt };
     }
-  }
-
-  private recordAttempt(
-    binding: TriggerBinding,
-    event: Dict,
-    replayOf: string | null,
-    attempt: number,
-    startedAt: string,
-    outcome: string,
-    error: string | null,
-  ): void {
-    this.append(
-      TRIGGER_ATTEMPTS_TOPIC,
-      "attempt_recorded",
-      binding,
-      event,
-      replayOf,
-      {
-        trigger_id: binding.id,
-        binding_key: binding.key,
-        event_id: eventId(event),
-        attempt,
-        handler_kind: "local",
-        started_at: startedAt,
-        completed_at: isoAt(this.deps.clock.nowMs()),
-        outcome,
-        error_msg: error,
-      },
-      attempt,
-    );
   }
 }

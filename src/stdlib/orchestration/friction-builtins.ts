@@ -16,13 +16,8 @@ import { parseJson } from "../data/json-codec.ts";
 import type { SystemHost } from "../system/host.ts";
 import { readEnv, resolveFsPath } from "../system/locations.ts";
 import type { RecordEnv } from "./artifacts.ts";
-import {
-  checkSuggestions,
-  contextPackSuggestions,
-  frictionEventsOf,
-  normalizeContextPack,
-  normalizeFrictionEvent,
-} from "./friction.ts";
+import { checkSuggestions, contextPackSuggestions, normalizeContextPack } from "./context-packs.ts";
+import { frictionEventsOf, normalizeFrictionEvent } from "./friction.ts";
 import { Fields } from "./record-fields.ts";
 
 const encoder = new TextEncoder();

@@ -21,13 +21,8 @@ import type { SystemHost } from "../system/host.ts";
 import { readEnv, resolveFsPath } from "../system/locations.ts";
 import { joinPath, resolveAgainst } from "../system/path-text.ts";
 import type { RecordEnv } from "./artifacts.ts";
-import {
-  normalizePackManifest,
-  normalizeSuiteManifest,
-  type RunFiles,
-  runPack,
-  runSuiteManifest,
-} from "./eval-suites.ts";
+import { normalizePackManifest, runPack } from "./eval-packs.ts";
+import { normalizeSuiteManifest, type RunFiles, runSuiteManifest } from "./eval-suites.ts";
 import {
   caseReport,
   diffRuns,
