@@ -27,6 +27,7 @@ import { registerHttpStdlib } from "./stdlib/http/index.ts";
 import { registerStdlib } from "./stdlib/index.ts";
 import { registerLlm } from "./stdlib/llm/index.ts";
 import { registerNumericStdlib } from "./stdlib/numeric/index.ts";
+import { registerOrchestration } from "./stdlib/orchestration/index.ts";
 import { registerStateStdlib } from "./stdlib/state/index.ts";
 import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
 import { installProjectSkills, registerTools } from "./stdlib/tools/index.ts";
@@ -182,6 +183,12 @@ export function createVm(setup: VmSetup = {}): Vm {
   });
   // After registerLlm and registerTools: it wraps llm_call and drives tool registries.
   registerAgents(vm, host, setup.systemHost ?? nodeSystemHost);
+  // After registerLlm: trigger predicate budgets read its usage counters.
+  registerOrchestration(vm, {
+    system: setup.systemHost ?? nodeSystemHost,
+    stdlib: host,
+    durable: nodeDurableFs,
+  });
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }

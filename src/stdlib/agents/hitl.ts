@@ -12,7 +12,9 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { v7 as uuidV7 } from "uuid";
 import { callHarn } from "../../llm/agent/callbacks.ts";
+import { eventLogOf } from "../../runtime/events/active-log.ts";
 import { contextOf } from "../../runtime/task-context.ts";
+import { journaled } from "../../runtime/triggers/replay-journal.ts";
 import { display } from "../../vm/display.ts";
 import { runtimeError, thrown } from "../../vm/errors.ts";
 import { cancellable } from "../../vm/scheduler.ts";
@@ -375,8 +377,15 @@ function pendingRows(vm: Vm, filters: Value | undefined): Value[] {
 }
 
 export function registerHitl(vm: Vm): void {
-  vm.registerBuiltin("ask_user", (args, ctx) => askUser(vm, args, ctx));
-  vm.registerBuiltin("request_approval", (args, ctx) => requestApproval(vm, args, ctx));
+  // Inside a trigger dispatch the answers are journaled, so a replay gets them back without a human.
+  vm.registerBuiltin("ask_user", (args, ctx) =>
+    journaled(eventLogOf(vm), ctx.task, "hitl.ask_user", Date.now(), () => askUser(vm, args, ctx)),
+  );
+  vm.registerBuiltin("request_approval", (args, ctx) =>
+    journaled(eventLogOf(vm), ctx.task, "hitl.request_approval", Date.now(), () =>
+      requestApproval(vm, args, ctx),
+    ),
+  );
   vm.registerBuiltin("dual_control", (args, ctx) => dualControl(vm, args, ctx));
   vm.registerBuiltin("hitl_pending", (args) => pendingRows(vm, args[0]));
 }
