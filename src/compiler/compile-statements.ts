@@ -202,6 +202,28 @@ export abstract class StatementCompiler extends ControlCompiler {
     else if (!HOISTED.has(inner.kind)) this.compileStatement(inner, false);
   }
 
+  /**
+   * A statement-position `eval_pack` runs its body and then `summarize`,
+   * in a scope where `id`, `version` and each declared field are bound to
+   * the registered pack's values.
+   */
+  private compileEvalPackBody(node: NodeOf<"EvalPackDecl">): void {
+    if (node.body.length === 0 && node.summarize === undefined) return;
+    const span = node.span;
+    const at = <T extends object>(init: T): T & { span: typeof span } => ({ ...init, span });
+    const pack: Node = at({ kind: "Ident", name: node.bindingName });
+    const names = ["id", "version", ...node.fields.map(([k]) => k)];
+    const lets: Node[] = [...new Set(names)].map(
+      (name) =>
+        at({
+          kind: "Let",
+          pattern: { kind: "Ident", name },
+          value: at({ kind: "Property", object: pack, name, optional: false }),
+        }) as Node,
+    );
+    this.compileBody([...lets, ...node.body, ...(node.summarize ?? [])], false);
+  }
+
   protected compileFnDecl(node: NodeOf<"FnDecl">): void {
     if (this.atModuleTop()) return; // defined in the module prologue
     const proto = this.compileFunction(node.name, node.params, node.body, {
@@ -320,6 +342,7 @@ export abstract class StatementCompiler extends ControlCompiler {
         );
         this.emitCallName("__eval_pack_decl", 2);
         this.emitDefine(node.bindingName, false);
+        if (!this.atModuleTop()) this.compileEvalPackBody(node);
         return;
       case "OverrideDecl": {
         const params = node.params.map((name) => ({ name, rest: false, span: node.span }));
