@@ -11,6 +11,7 @@ import { Closure, Dict, type Value } from "../../vm/values.ts";
 import { isJsonObject, type JsonObject, type JsonValue, valueToJson } from "../json.ts";
 import { RUNTIME_SERVED_TOOLS } from "../tools/define.ts";
 import { toolEntries, toolName } from "../tools/registry.ts";
+import { jsonTypeOf } from "../tools/json-types.ts";
 
 export interface ToolParam {
   readonly name: string;
@@ -28,28 +29,14 @@ export interface DeclaredTool {
   readonly entry: Dict;
 }
 
-const JSON_TYPES: Readonly<Record<string, string>> = {
-  int: "integer",
-  integer: "integer",
-  float: "number",
-  number: "number",
-  bool: "boolean",
-  boolean: "boolean",
-  list: "array",
-  array: "array",
-  dict: "object",
-  object: "object",
-  string: "string",
-};
-
 function paramFromSpec(name: string, spec: Value): ToolParam {
   if (!(spec instanceof Dict)) {
-    return { name, schema: { type: JSON_TYPES[display(spec)] ?? "string" }, required: true, description: "" };
+    return { name, schema: { type: jsonTypeOf(display(spec)) ?? "string" }, required: true, description: "" };
   }
   const json = valueToJson(spec) as JsonObject;
   const schema: JsonObject = {};
   for (const [k, v] of Object.entries(json)) if (k !== "required" && k !== "default") schema[k] = v;
-  if (typeof schema.type === "string") schema.type = JSON_TYPES[schema.type] ?? schema.type;
+  if (typeof schema.type === "string") schema.type = jsonTypeOf(schema.type) ?? schema.type;
   const required = spec.get("required") !== false && !spec.map.has("default");
   const description = typeof json.description === "string" ? json.description : "";
   return { name, schema, required, description };

@@ -7,6 +7,7 @@
 import { display } from "../../vm/display.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import { textField, toolEntries, toolName } from "./registry.ts";
+import { jsonTypeOf } from "./json-types.ts";
 
 export const TOOL_SCHEMA_VERSION = "harn-tools/1.0";
 
@@ -76,24 +77,13 @@ export function toolPrompt(registry: Dict): string {
   return prompt.trimEnd();
 }
 
-const HARN_TO_JSON_TYPE: Readonly<Record<string, string>> = {
-  int: "integer",
-  float: "number",
-  bool: "boolean",
-  boolean: "boolean",
-  list: "array",
-  array: "array",
-  dict: "object",
-  object: "object",
-};
-
 /**
  * One parameter or return schema as JSON Schema: a bare type name maps to
  * `{type}`, `{$ref: Name}` resolves against `components` (else points into
  * `#/components/schemas`), any other dict passes through.
  */
 export function resolveParamSchema(v: Value, components: Dict | null): Dict {
-  if (typeof v === "string") return Dict.of({ type: HARN_TO_JSON_TYPE[v] ?? "string" });
+  if (typeof v === "string") return Dict.of({ type: jsonTypeOf(v) ?? "string" });
   if (v instanceof Dict) {
     const ref = v.map.get("$ref");
     if (typeof ref !== "string") return v;

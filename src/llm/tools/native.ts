@@ -12,26 +12,14 @@ import { Dict, type Value } from "../../vm/values.ts";
 import { type JsonObject, valueToJson } from "../json.ts";
 import { toolEntries, toolName } from "./registry.ts";
 import { thrown } from "../../vm/errors.ts";
-
-const JSON_TYPE: Readonly<Record<string, string>> = {
-  int: "integer",
-  integer: "integer",
-  float: "number",
-  number: "number",
-  bool: "boolean",
-  boolean: "boolean",
-  list: "array",
-  array: "array",
-  dict: "object",
-  object: "object",
-};
+import { jsonTypeOf } from "./json-types.ts";
 
 function inputSchema(params: Value | undefined): JsonObject {
   const properties: JsonObject = {};
   const required: string[] = [];
   if (params instanceof Dict) {
     for (const name of params.keys()) {
-      properties[name] = { type: JSON_TYPE[display(params.get(name))] ?? "string" };
+      properties[name] = { type: jsonTypeOf(display(params.get(name))) ?? "string" };
       required.push(name);
     }
   }

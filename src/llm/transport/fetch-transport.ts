@@ -7,6 +7,7 @@
 
 import { TransportError } from "./errors.ts";
 import type { Transport, TransportRequest, TransportResponse } from "./types.ts";
+import { concatBytes } from "../../vm/bytes.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_MAX_REDIRECTS = 10;
@@ -103,16 +104,6 @@ function bodyInit(body: string | Uint8Array | undefined): FetchBody | undefined 
   return typeof body === "string" ? body : (body as unknown as FetchBody);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 class FetchResponse implements TransportResponse {
   private consumed = false;
   readonly headers: ReadonlyMap<string, string>;
@@ -154,7 +145,7 @@ class FetchResponse implements TransportResponse {
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for await (const chunk of this.chunks()) parts.push(chunk);
-    return concat(parts);
+    return concatBytes(parts);
   }
 
   async text(): Promise<string> {

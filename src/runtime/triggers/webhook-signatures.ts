@@ -17,6 +17,7 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "../../vm/bytes.ts";
 
 export type SignatureScheme = "github" | "notion" | "linear" | "slack" | "standard";
 
@@ -65,16 +66,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -157,7 +148,7 @@ export function verifySignature(
         throw new ConnectorError("invalid_header", `invalid header \`${name}\`: expected \`v0=\` prefix`);
       const ts = requiredHeader(req, "X-Slack-Request-Timestamp").trim();
       checkWindow(seconds(ts, "X-Slack-Request-Timestamp"), nowMs, toleranceSecs);
-      const base = concat(utf8ToBytes(`v0:${ts}:`), req.body);
+      const base = concatBytes([utf8ToBytes(`v0:${ts}:`), req.body]);
       if (!equalBytes(mac(utf8ToBytes(secret), base), fromHex(given.slice(3), name))) bad();
       return;
     }
@@ -165,7 +156,7 @@ export function verifySignature(
       const id = requiredHeader(req, "webhook-id");
       const ts = requiredHeader(req, "webhook-timestamp").trim();
       checkWindow(seconds(ts, "webhook-timestamp"), nowMs, toleranceSecs);
-      const expected = mac(standardKey(secret), concat(utf8ToBytes(`${id}.${ts}.`), req.body));
+      const expected = mac(standardKey(secret), concatBytes([utf8ToBytes(`${id}.${ts}.`), req.body]));
       const candidates = given.split(/\s+/).filter((entry) => entry.startsWith("v1,"));
       if (candidates.length === 0)
         throw new ConnectorError(
@@ -208,7 +199,7 @@ export function signatureHeaders(
       return new Map([[SIGNATURE_HEADER.linear, bytesToHex(mac(key, body))]]);
     case "slack":
       return new Map([
-        ["X-Slack-Signature", `v0=${bytesToHex(mac(key, concat(utf8ToBytes(`v0:${ts}:`), body)))}`],
+        ["X-Slack-Signature", `v0=${bytesToHex(mac(key, concatBytes([utf8ToBytes(`v0:${ts}:`), body])))}`],
         ["X-Slack-Request-Timestamp", ts],
       ]);
     case "standard":
@@ -217,7 +208,7 @@ export function signatureHeaders(
         ["webhook-timestamp", ts],
         [
           "webhook-signature",
-          `v1,${toBase64(mac(standardKey(secret), concat(utf8ToBytes(`${id}.${ts}.`), body)))}`,
+          `v1,${toBase64(mac(standardKey(secret), concatBytes([utf8ToBytes(`${id}.${ts}.`), body])))}`,
         ],
       ]);
   }

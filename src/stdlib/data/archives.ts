@@ -4,6 +4,8 @@
 // directories. Zip entries are DEFLATE-compressed through the injected
 // codec; the reader handles stored and deflated entries (no Zip64).
 
+import { concatBytes } from "../../vm/bytes.ts";
+
 /** A file in an archive. `mode` is only meaningful for tar. */
 export interface ArchiveEntry {
   readonly path: string;
@@ -53,7 +55,7 @@ export function tarCreate(entries: readonly ArchiveEntry[]): Uint8Array {
     );
   });
   chunks.push(new Uint8Array(1024));
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 function field(block: Uint8Array, at: number, width: number): string {
@@ -114,16 +116,6 @@ export function crc32(data: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** A little-endian record of 16/32-bit fields followed by raw bytes. */
 function record(fields: readonly [number, 2 | 4][], ...tail: Uint8Array[]): Uint8Array {
   const head = new Uint8Array(fields.reduce((n, [, w]) => n + w, 0));
@@ -134,7 +126,7 @@ function record(fields: readonly [number, 2 | 4][], ...tail: Uint8Array[]): Uint
     else view.setUint32(at, value, true);
     at += width;
   }
-  return concat([head, ...tail]);
+  return concatBytes([head, ...tail]);
 }
 
 const DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1;
@@ -181,7 +173,7 @@ export function zipCreate(
     locals.push(local);
     offset += local.length;
   }
-  const directory = concat(centrals);
+  const directory = concatBytes(centrals);
   const end = record([
     [0x06054b50, 4],
     [0, 2],
@@ -192,7 +184,7 @@ export function zipCreate(
     [offset, 4],
     [0, 2],
   ]);
-  return concat([...locals, directory, end]);
+  return concatBytes([...locals, directory, end]);
 }
 
 export function zipExtract(archive: Uint8Array, inflate: (data: Uint8Array) => Uint8Array): ArchiveEntry[] {

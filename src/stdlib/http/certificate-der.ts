@@ -4,15 +4,7 @@
 // host names become subjectAltName entries (IP literals as iPAddress),
 // and the first one is the subject's common name.
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from "../../vm/bytes.ts";
 
 function lengthBytes(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
@@ -22,11 +14,11 @@ function lengthBytes(n: number): Uint8Array {
 }
 
 function tlv(tag: number, body: Uint8Array): Uint8Array {
-  return concat([Uint8Array.of(tag), lengthBytes(body.length), body]);
+  return concatBytes([Uint8Array.of(tag), lengthBytes(body.length), body]);
 }
 
-const seq = (...items: Uint8Array[]): Uint8Array => tlv(0x30, concat(items));
-const set = (...items: Uint8Array[]): Uint8Array => tlv(0x31, concat(items));
+const seq = (...items: Uint8Array[]): Uint8Array => tlv(0x30, concatBytes(items));
+const set = (...items: Uint8Array[]): Uint8Array => tlv(0x31, concatBytes(items));
 const explicit = (n: number, body: Uint8Array): Uint8Array => tlv(0xa0 + n, body);
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -43,7 +35,7 @@ function oid(text: string): Uint8Array {
 
 function integer(bytes: Uint8Array): Uint8Array {
   // A leading 1 bit would make the number negative; pad with a zero byte.
-  return tlv(0x02, bytes[0]! & 0x80 ? concat([Uint8Array.of(0), bytes]) : bytes);
+  return tlv(0x02, bytes[0]! & 0x80 ? concatBytes([Uint8Array.of(0), bytes]) : bytes);
 }
 
 function utcTime(ms: number): Uint8Array {
@@ -100,7 +92,7 @@ export function selfSignedCertificatePem(req: CertificateRequest): string {
     req.publicKeyDer,
     explicit(3, seq(subjectAltName(req.hosts))),
   );
-  const der = seq(tbs, algorithm, tlv(0x03, concat([Uint8Array.of(0), req.sign(tbs)])));
+  const der = seq(tbs, algorithm, tlv(0x03, concatBytes([Uint8Array.of(0), req.sign(tbs)])));
   let binary = "";
   for (const b of der) binary += String.fromCharCode(b);
   const body = btoa(binary).replace(/.{1,64}/g, "$&\n");
