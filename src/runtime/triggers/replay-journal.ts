@@ -8,6 +8,7 @@
 // Builtins with such results wrap them in `journaled(...)`; outside a
 // trigger dispatch it simply runs `live`.
 
+import { type CancellableWait, cancellable } from "../../vm/scheduler.ts";
 import type { Task } from "../../vm/task.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import type { EventLog } from "../events/event-log.ts";
@@ -51,14 +52,19 @@ function recorded(log: EventLog, originalId: string, channel: string, seq: numbe
  * The result of `live()`, journaled when `task` runs inside a trigger
  * dispatch; during a replay of that dispatch, the recorded result (when
  * there is one) without calling `live`.
+ *
+ * Not `async`: `live()` may return a cancellable wait (an `ask_user`
+ * timer), and the scheduler can only release it on `cancel(task)` if the
+ * wait it parks on still carries that cancel hook — an `async` wrapper
+ * would hand it a fresh Promise without one and keep the process alive.
  */
-export async function journaled(
+export function journaled(
   log: EventLog,
   task: Task,
   channel: string,
   nowMs: number,
   live: () => Value | Promise<Value>,
-): Promise<Value> {
+): Value | Promise<Value> {
   const d = dispatchContextOf(task);
   if (d === null) return live();
   const originalId = d.replayOfEventId ?? eventId(d.event);
@@ -67,8 +73,13 @@ export async function journaled(
     const found = recorded(log, originalId, channel, seq);
     if (found !== undefined) return found;
   }
-  const value = await live();
-  const payload = Dict.of({ event_id: originalId, channel, seq, value: toJsonData(value) });
-  log.append(REPLAY_JOURNAL_TOPIC, logEvent("journal_entry", payload, nowMs));
-  return value;
+  const record = (value: Value): Value => {
+    const payload = Dict.of({ event_id: originalId, channel, seq, value: toJsonData(value) });
+    log.append(REPLAY_JOURNAL_TOPIC, logEvent("journal_entry", payload, nowMs));
+    return value;
+  };
+  const result = live();
+  if (!(result instanceof Promise)) return record(result);
+  const wait = result as CancellableWait;
+  return cancellable(result.then(record), () => wait.cancel?.());
 }
