@@ -6,7 +6,19 @@
 // workspace.* that an embedding host would normally supply.
 // `host_capabilities()` describes them, mocked operations included.
 
+import { callHarn } from "../../llm/agent/callbacks.ts";
+import { agentRuntimeOf } from "../../llm/agent/runtime-state.ts";
+import { type CommandPolicy, currentCommandPolicy } from "../../runtime/policy/command-policy.ts";
+import { registerCommandPolicyBuiltins } from "../../runtime/policy/command-policy-builtins.ts";
+import {
+  blockedResponse,
+  commandPostflight,
+  commandPreflight,
+  type GateSite,
+} from "../../runtime/policy/command-policy-gate.ts";
+import { contextOf, top } from "../../runtime/task-context.ts";
 import { display } from "../../vm/display.ts";
+import { type CancellableWait, cancellable } from "../../vm/scheduler.ts";
 import { runtimeError, thrown } from "../../vm/errors.ts";
 import { type BuiltinContext, CallRequest, Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
@@ -72,6 +84,7 @@ function requireParam(params: Dict, key: string): string {
 }
 
 export function registerHostCall(vm: Vm, system: SystemHost): void {
+  registerCommandPolicyBuiltins(vm, (ctx) => executionRoot(ctx, system));
   const mocks = new HostMockRegistry();
   const shells = new ShellCatalog(system);
   const inShellCatalog = <T>(prefix: string, op: () => T): T => {
@@ -82,7 +95,7 @@ export function registerHostCall(vm: Vm, system: SystemHost): void {
     }
   };
 
-  const processExec = (ctx: BuiltinContext, params: Dict): Promise<Value> => {
+  const spawnExec = (ctx: BuiltinContext, params: Dict): Promise<Value> => {
     const mode = params.map.get("mode");
     if (mode !== undefined && mode !== "shell") return runProcessExec(ctx, system, params);
     const command = requireParam(params, "command");
@@ -90,6 +103,47 @@ export function registerHostCall(vm: Vm, system: SystemHost): void {
       shells.invocation(params.with("command", command)),
     );
     return runProcessExec(ctx, system, params.with("mode", "argv").with("argv", [inv.program, ...inv.args]));
+  };
+
+  // The command policy in force (command_policy_push, with_command_policy,
+  // an agent loop's command_policy) sees every process.exec before it
+  // spawns and its result after; without one the command just runs.
+  const processExec = (ctx: BuiltinContext, params: Dict): Promise<Value> => {
+    const policy = currentCommandPolicy(contextOf(ctx.task));
+    if (policy === null) return spawnExec(ctx, params);
+    // The gate is async; keep the spawned command killable when the task is cancelled.
+    let running: CancellableWait | null = null;
+    const spawnTracked = (p: Dict): Promise<Value> => {
+      running = spawnExec(ctx, p);
+      return running as Promise<Value>;
+    };
+    return cancellable(gatedExec(ctx, params, policy, spawnTracked), () => running?.cancel?.());
+  };
+
+  const gatedExec = async (
+    ctx: BuiltinContext,
+    params: Dict,
+    policy: CommandPolicy,
+    spawn: (params: Dict) => Promise<Value>,
+  ): Promise<Value> => {
+    const taskCtx = contextOf(ctx.task);
+    const site: GateSite = {
+      ctx: taskCtx,
+      executionRoot: executionRoot(ctx, system),
+      runHook: (hook, arg, hookCtx) => callHarn({ vm, owner: ctx.task, ctx: hookCtx }, hook, [arg]),
+      queueFeedback: (sessionId, kind, content) =>
+        agentRuntimeOf(vm).queueFeedback(sessionId, { kind, content }),
+    };
+    const caller = Dict.of({
+      surface: "host_call",
+      capability: "process",
+      operation: "exec",
+      session_id: top(taskCtx.slots.agentSessions) ?? null,
+    });
+    const pre = await commandPreflight(params, policy, site, caller);
+    if (pre.kind === "blocked") return blockedResponse(params, pre, system.nowMs());
+    const result = await spawn(pre.params);
+    return commandPostflight(result, policy, site, pre);
   };
 
   const operation = (
