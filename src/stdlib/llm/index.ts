@@ -4,7 +4,9 @@
 
 import { registerLlmBuiltins } from "../../llm/builtins/index.ts";
 import { parseMockSpec } from "../../llm/builtins/mock-builtins.ts";
+import { registerHttpProviders } from "../../llm/providers/register-providers.ts";
 import { llmStateOf } from "../../llm/state.ts";
+import type { Transport } from "../../llm/transport/types.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import type { JsonCodec } from "../../llm/state.ts";
 import type { Vm } from "../../vm/vm.ts";
@@ -14,9 +16,16 @@ import type { StdlibHost } from "../host-api.ts";
 
 const STDLIB_JSON: JsonCodec = { parse: parseJson, extract: extractJsonText };
 
-/** Installs llm_call & co. on `vm`; `host` provides the environment (API keys, HARN_LLM_*) and clock. */
-export function registerLlm(vm: Vm, host: StdlibHost): void {
+/**
+ * Installs llm_call & co. on `vm`; `host` provides the environment (API
+ * keys, HARN_LLM_*) and clock. With a `transport` the real HTTP providers
+ * (OpenAI-compatible, Anthropic, Ollama) are registered and send through
+ * it; without one only the mock answers, so a VM never reaches the
+ * network unless its creator hands it a way to.
+ */
+export function registerLlm(vm: Vm, host: StdlibHost, transport?: Transport): void {
   registerLlmBuiltins(vm, host, STDLIB_JSON);
+  if (transport) registerHttpProviders(vm, transport);
 }
 
 /**
