@@ -59,6 +59,12 @@ export interface TaskContextSlots {
    * `sub_agent_run` calls without `tools` and tool-name lookups see it.
    */
   readonly toolRegistry: unknown;
+  /**
+   * Skills a `workflow_execute` run installed for its stages (`{registry,
+   * match}`, owned by stdlib/workflow): agent loops inside the run —
+   * nested sub-agents included — use them when they name no `skills:`.
+   */
+  readonly workflowSkills: unknown;
 }
 
 /** How a spawned worker gets a slot: the parent's value, or a fresh empty one. */
@@ -87,6 +93,8 @@ export const SPAWN_INHERITANCE: Readonly<Record<keyof TaskContextSlots, Inherita
   personaFrames: "fresh",
   // A worker is configured with its own tools; the spawner's binding must not leak in.
   toolRegistry: "fresh",
+  // Delegated work keeps the workflow's skill firewall, as in the reference.
+  workflowSkills: "inherit",
 };
 
 export const EMPTY_SLOTS: TaskContextSlots = {
@@ -107,6 +115,7 @@ export const EMPTY_SLOTS: TaskContextSlots = {
   activeSteps: null,
   personaFrames: null,
   toolRegistry: null,
+  workflowSkills: null,
 };
 
 export class TaskContext implements AmbientContext {

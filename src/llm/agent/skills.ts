@@ -26,6 +26,18 @@ function workingFiles(v: Value | undefined): string[] {
   return typeof v === "string" ? [v] : [];
 }
 
+/**
+ * The skills a workflow run installed in the loop's scope (TaskContext
+ * `workflowSkills`, set by stdlib/workflow): used when the loop's own
+ * options name none, so stages and the sub-agents they delegate to share
+ * the workflow's skill firewall.
+ */
+function workflowSkills(env: LoopEnv): { registry: Value | null; match: Value | null } {
+  const installed = env.host.ctx.slots.workflowSkills;
+  if (!(installed instanceof Dict)) return { registry: null, match: null };
+  return { registry: installed.get("registry"), match: installed.get("match") };
+}
+
 /** Opens the loop's skill session, or null when the loop has no skills. */
 export function openSkillSession(
   env: LoopEnv,
@@ -33,13 +45,14 @@ export function openSkillSession(
   sessionId: string,
   anonymous: boolean,
 ): SkillSession | null {
-  const registry = skillRegistry(options?.map.get("skills"));
+  const ambient = workflowSkills(env);
+  const registry = skillRegistry(options?.map.get("skills") ?? ambient.registry ?? undefined);
   if (registry === null) return null;
   const resume = anonymous ? [] : env.runtime.sessions.activeSkills(sessionId);
   return new SkillSession(
     env.vm,
     registry,
-    options?.map.get("skill_match"),
+    options?.map.get("skill_match") ?? ambient.match ?? undefined,
     workingFiles(options?.map.get("working_files")),
     sessionId,
     {

@@ -8,6 +8,7 @@
 // filters by a context policy, orders by pin, kind, priority, freshness,
 // recency, relevance and size, and packs within a token budget.
 
+import type { RunFiles } from "../../runtime/workflow/observability.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import { Dict, HFloat, type Value } from "../../vm/values.ts";
 import { Fields, optFloat } from "./record-fields.ts";
@@ -16,6 +17,8 @@ export interface RecordEnv {
   uuid(): string;
   /** Creation stamps are unix seconds as text, as the reference writes them. */
   nowSecs(): string;
+  /** Sidecar files next to persisted runs, for the run observability summary (optional). */
+  readonly files?: RunFiles;
 }
 
 const KIND_ALIASES: Record<string, string> = {

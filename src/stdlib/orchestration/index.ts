@@ -68,7 +68,15 @@ export function registerOrchestration(vm: Vm, hosts: OrchestrationHosts): void {
   vm.registerBuiltin("trigger_test_harness", (args, ctx) =>
     runHarness(args[0], scenarios, { realNowMs: nowMs, vm, caller: ctx.task }),
   );
-  const records: RecordEnv = { uuid: uuidV7, nowSecs: () => String(Math.floor(nowMs() / 1000)) };
+  const records: RecordEnv = {
+    uuid: uuidV7,
+    nowSecs: () => String(Math.floor(nowMs() / 1000)),
+    // Sidecars of persisted runs, for the run observability summary.
+    files: {
+      exists: (path) => readQuietly(hosts.durable, path) !== null,
+      readText: (path) => readQuietly(hosts.durable, path),
+    },
+  };
   registerArtifactBuiltins(vm, records);
   registerRecordBuiltins(vm, records, hosts.system, hosts.durable);
   registerFrictionBuiltins(vm, records, hosts.system, hosts.durable);
@@ -92,6 +100,15 @@ function installConfiguredEventLog(vm: Vm, hosts: OrchestrationHosts): void {
   const cwd = hosts.system.cwd();
   const dir = configured === "" ? joinPath(cwd, ".harn/events") : resolveAgainst(cwd, configured);
   installEventLog(vm, new FileEventLog(hosts.durable, dir, parseJson));
+}
+
+/** A sidecar's text, or null when it is missing or unreadable (sidecars are optional). */
+function readQuietly(fs: DurableFs, path: string): string | null {
+  try {
+    return fs.readText(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Model usage of the VM so far, for predicate budgets (zero when the LLM layer is not installed). */

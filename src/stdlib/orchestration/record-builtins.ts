@@ -29,6 +29,7 @@ import {
   evaluateRun,
   normalizeRunRecord,
   replayFixture,
+  withObservability,
   suiteReport,
 } from "./run-records.ts";
 
@@ -61,7 +62,11 @@ export function registerRecordBuiltins(vm: Vm, env: RecordEnv, host: SystemHost,
 
   function loadRun(path: string): Dict {
     const run = normalize(readJson(path, "run record"));
-    return run.get("persisted_path") === null ? run.with("persisted_path", path) : run;
+    // The observability summary is refreshed on load, as the reference does (sidecars may have changed).
+    return withObservability(
+      run.get("persisted_path") === null ? run.with("persisted_path", path) : run,
+      env,
+    );
   }
 
   function files(ctx: BuiltinContext): RunFiles {
@@ -127,7 +132,7 @@ export function registerRecordBuiltins(vm: Vm, env: RecordEnv, host: SystemHost,
       host,
       given !== "" ? given : joinPath(runDir, `${display(run.get("id"))}.json`),
     );
-    run = run.with("persisted_path", path);
+    run = withObservability(run.with("persisted_path", path), env);
     try {
       fs.makeDirs(parentPath(path));
       atomicWrite(fs, path, encoder.encode(prettyJson(run)), uuidV7());

