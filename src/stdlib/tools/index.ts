@@ -9,12 +9,15 @@ import { McpServerHandler } from "../../llm/mcp/server.ts";
 import { mcpRegistryOf } from "../../llm/mcp/registry.ts";
 import { mcpServeStateOf } from "../../llm/mcp/serve.ts";
 import { TaskContext } from "../../runtime/task-context.ts";
+import type { VmError } from "../../vm/errors.ts";
 import type { Closure, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { CryptoProvider } from "../data/crypto-api.ts";
 import type { SystemHost } from "../system/host.ts";
+import { installManifestHooks } from "./manifest-hooks.ts";
 import { connectMcpServer, registerMcpClientBuiltins } from "./mcp-builtins.ts";
 import { registerMcpServeBuiltins } from "./mcp-serve-builtins.ts";
+import { readProjectManifest } from "./project-manifest.ts";
 import { connectProjectMcpServers } from "./project-mcp.ts";
 import { installProjectSkills as install } from "./project-skills.ts";
 import { registerSkillBuiltins } from "./skill-builtins.ts";
@@ -46,6 +49,18 @@ export function registerTools(vm: Vm, hosts: ToolsHosts): void {
  */
 export function installProjectSkills(vm: Vm, sourceFile: string): void {
   install(vm, hostsOf(vm, "installProjectSkills"), sourceFile);
+}
+
+/**
+ * Installs the runtime hooks of the project's harn.toml (`[[hooks]]`) for
+ * the program at `sourceFile`: call after registerTools and before the
+ * program runs, and await it (loading a handler module runs its top
+ * level). Resolves to the error that should fail the run, or null.
+ */
+export function installProjectHooks(vm: Vm, sourceFile: string): Promise<VmError | null> {
+  const hosts = hostsOf(vm, "installProjectHooks");
+  const manifest = readProjectManifest(hosts.system, sourceFile);
+  return manifest === null ? Promise.resolve(null) : installManifestHooks(vm, hosts.system, manifest);
 }
 
 /**

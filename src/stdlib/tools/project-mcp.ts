@@ -5,7 +5,6 @@
 // (`mcp.<name>` is the client). Only stdio servers can be started here;
 // an HTTP server is registered, and refused when a program asks for it.
 
-import { parse as parseToml } from "smol-toml";
 import type { McpHost } from "../../llm/mcp/host.ts";
 import { type McpServerSpec, mcpRegistryOf, type RegisteredMcpServer } from "../../llm/mcp/registry.ts";
 import { display } from "../../vm/display.ts";
@@ -13,17 +12,13 @@ import { VmError } from "../../vm/errors.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { SystemHost } from "../system/host.ts";
-import { findProjectRoot } from "../system/locations.ts";
-import { joinPath, pathParent } from "../system/path-text.ts";
 import { connectMcpServer, mcpClientHandle } from "./mcp-builtins.ts";
+import { projectRootOf, readManifestAt } from "./project-manifest.ts";
 
 function declaredServers(system: SystemHost, root: string): RegisteredMcpServer[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(system.readText(joinPath(root, "harn.toml"))) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
+  const manifest = readManifestAt(system, root);
+  if (manifest === null) return [];
+  const doc = manifest.doc;
   const tables = Array.isArray(doc.mcp) ? doc.mcp : [];
   const out: RegisteredMcpServer[] = [];
   for (const t of tables) {
@@ -64,7 +59,7 @@ export async function connectProjectMcpServers(
   host: McpHost,
   sourceFile: string,
 ): Promise<void> {
-  const root = sourceFile === "" ? null : findProjectRoot(system, pathParent(sourceFile) || ".");
+  const root = projectRootOf(system, sourceFile);
   if (root === null) return;
   const servers = declaredServers(system, root);
   const registry = mcpRegistryOf(vm);

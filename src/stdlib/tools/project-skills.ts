@@ -7,7 +7,6 @@
 // signature provenance, and the discovery stays bound to the VM so
 // `load_skill` can read full bodies later.
 
-import { parse as parseToml } from "smol-toml";
 import {
   cardEntry,
   type DiscoveryOptions,
@@ -24,8 +23,8 @@ import type { Dict } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { CryptoProvider } from "../data/crypto-api.ts";
 import type { SystemHost } from "../system/host.ts";
-import { findProjectRoot } from "../system/locations.ts";
-import { isAbsolutePath, joinPath, pathBasename, pathParent } from "../system/path-text.ts";
+import { isAbsolutePath, joinPath, pathBasename } from "../system/path-text.ts";
+import { projectRootOf, readManifestAt } from "./project-manifest.ts";
 
 export interface SkillsHost {
   readonly system: SystemHost;
@@ -72,12 +71,9 @@ function stringList(v: unknown): string[] {
 
 /** The `[skills]` and `[[skill.source]]` tables of the project's harn.toml, paths resolved. */
 function readSkillsConfig(system: SystemHost, root: string): SkillsConfig | null {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(system.readText(joinPath(root, "harn.toml"))) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const manifest = readManifestAt(system, root);
+  if (manifest === null) return null;
+  const doc = manifest.doc;
   const skills = (doc.skills ?? {}) as Record<string, unknown>;
   const skill = (doc.skill ?? {}) as Record<string, unknown>;
   const abs = (p: string): string => (isAbsolutePath(p) ? p : joinPath(root, p));
@@ -179,7 +175,7 @@ export interface ProjectSkills {
 /** Discovers the skills visible to a program at `sourceFile` (registry of compact cards). */
 export function discoverProjectSkills(host: SkillsHost, sourceFile: string): ProjectSkills {
   const fs = skillFsOf(host.system);
-  const root = sourceFile === "" ? null : findProjectRoot(host.system, pathParent(sourceFile) || ".");
+  const root = projectRootOf(host.system, sourceFile);
   const config = root === null ? null : readSkillsConfig(host.system, root);
   const options: DiscoveryOptions = {
     disabled: layerList(config?.disable ?? []),
