@@ -65,7 +65,8 @@ async function dispatch(ctx: CallContext, request: LlmRequest, onDelta?: DeltaSi
   return provider.generate(request, ctx.signal);
 }
 
-function recordUsage(state: LlmState, r: LlmResponse, durationMs: number): void {
+/** Traces a finished call and adds it to the usage totals and the USD budget (exported for llm_completion). */
+export function recordUsage(state: LlmState, r: LlmResponse, durationMs: number): void {
   state.trace.emit({
     type: "llm_call",
     call_id: state.trace.nextCallId(),
