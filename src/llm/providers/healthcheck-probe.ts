@@ -9,7 +9,7 @@
 import type { HealthcheckDef, ProviderDef } from "../catalog/providers.ts";
 import type { JsonObject } from "../json.ts";
 import type { HealthcheckResult } from "../provider.ts";
-import { authHeaders, joinUrl, type ProviderEnvironment } from "./http-exchange.ts";
+import { authHeaders, environmentProxy, joinUrl, type ProviderEnvironment } from "./http-exchange.ts";
 
 const HEALTHCHECK_TIMEOUT_MS = 5_000;
 const BODY_EXCERPT_CHARS = 1000;
@@ -51,6 +51,7 @@ export async function catalogHealthcheck(
   if (check.body !== undefined) headers.push(["Content-Type", "application/json"]);
   const where: JsonObject = { provider, url, method };
   try {
+    const proxy = environmentProxy(env, url);
     const response = await env.transport.send({
       method,
       url,
@@ -58,6 +59,7 @@ export async function catalogHealthcheck(
       ...(check.body !== undefined && { body: check.body }),
       timeoutMs: HEALTHCHECK_TIMEOUT_MS,
       signal,
+      ...(proxy && { proxy }),
     });
     const body = await response.text().catch(() => "");
     const valid = response.status >= 200 && response.status < 300;

@@ -12,7 +12,14 @@ import { LlmError } from "../errors.ts";
 import { isJsonObject, type JsonObject } from "../json.ts";
 import type { LlmRequest } from "../provider.ts";
 import { SseDecoder, type SseEvent } from "../transport/sse.ts";
-import { type HeaderList, headerValue, type Transport, type TransportResponse } from "../transport/types.ts";
+import {
+  bypassesProxy,
+  type HeaderList,
+  headerValue,
+  type ProxyConfig,
+  type Transport,
+  type TransportResponse,
+} from "../transport/types.ts";
 import { httpFailure, transportFailure } from "./http-errors.ts";
 
 /** What an HTTP provider needs from the runtime: the network, the environment and a clock. */
@@ -74,6 +81,52 @@ export function requestHeaders(def: ProviderDef, apiKey: string, streaming: bool
   ];
 }
 
+function firstSet(env: ProviderEnvironment, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const v = env.env(name)?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/**
+ * The forward proxy the environment sets for `url`, read as reqwest (the
+ * reference's HTTP client) reads it: HTTPS_PROXY for https URLs,
+ * HTTP_PROXY for http ones, ALL_PROXY for both (upper or lower case), and
+ * NO_PROXY's hosts bypass it. Credentials in the proxy URL become basic
+ * auth for the proxy. A transport that cannot proxy (plain fetch) then
+ * fails clearly instead of silently going direct.
+ */
+export function environmentProxy(env: ProviderEnvironment, url: string): ProxyConfig | undefined {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const scheme = target.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY";
+  const value = firstSet(env, [scheme, scheme.toLowerCase(), "ALL_PROXY", "all_proxy"]);
+  if (value === undefined) return undefined;
+  const noProxy = firstSet(env, ["NO_PROXY", "no_proxy"]);
+  if (bypassesProxy(noProxy, target.hostname)) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(value.includes("://") ? value : `http://${value}`);
+  } catch {
+    throw new LlmError("generic", `invalid proxy URL in the environment: ${JSON.stringify(value)}`);
+  }
+  const username = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  proxy.username = "";
+  proxy.password = "";
+  return {
+    url: proxy.toString(),
+    ...(username !== "" && { username }),
+    ...(password !== "" && { password }),
+    ...(noProxy !== undefined && { noProxy }),
+  };
+}
+
 export interface JsonPost {
   readonly provider: string;
   readonly url: string;
@@ -87,6 +140,7 @@ export interface JsonPost {
 export async function postJson(env: ProviderEnvironment, post: JsonPost): Promise<TransportResponse> {
   let response: TransportResponse;
   try {
+    const proxy = environmentProxy(env, post.url);
     response = await env.transport.send({
       method: "POST",
       url: post.url,
@@ -94,6 +148,7 @@ export async function postJson(env: ProviderEnvironment, post: JsonPost): Promis
       body: JSON.stringify(post.body),
       timeoutMs: post.timeoutMs,
       signal: post.signal,
+      ...(proxy && { proxy }),
     });
   } catch (error) {
     throw transportFailure(post.provider, "API", error);
