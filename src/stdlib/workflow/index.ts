@@ -8,9 +8,11 @@ import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
 import { v7 as uuidV7 } from "uuid";
 import type { RecordEnv } from "../orchestration/artifacts.ts";
+import { registerActionGraphBuiltins } from "./action-flow.ts";
 import { registerAssemble } from "./assemble-stage.ts";
 import { registerExecuteBuiltin } from "./execute-builtins.ts";
 import { registerGraphBuiltins } from "./graph-builtins.ts";
+import { registerWorkflowMessages } from "./messages.ts";
 import { runtimeError } from "../../vm/errors.ts";
 
 export interface WorkflowHosts {
@@ -26,7 +28,9 @@ export function registerWorkflows(vm: Vm, hosts: WorkflowHosts): void {
     nowSecs: () => String(Math.floor(hosts.system.nowMs() / 1000)),
   };
   registerGraphBuiltins(vm);
+  registerActionGraphBuiltins(vm);
   registerAssemble(vm, records);
+  registerWorkflowMessages(vm, hosts.system);
   registerExecuteBuiltin(vm, hosts.system, records, async () => {
     throw runtimeError("workflow_execute: subagent stages are not available yet");
   });
