@@ -15,6 +15,7 @@ import type { Vm } from "../vm/vm.ts";
 import { checkPreflight } from "./budget.ts";
 import { callCost } from "./catalog/pricing.ts";
 import { isRetryableLlmError, LlmError } from "./errors.ts";
+import { applyStructuralExperiment, rememberExperiment, taskClosureRunner } from "./experiments/apply.ts";
 import { isJsonObject, type JsonObject } from "./json.ts";
 import { mockRespond } from "./mock/provider.ts";
 import type { LlmCallOptions } from "./options.ts";
@@ -220,13 +221,20 @@ export interface SchemaOutcome {
   readonly attempts: number;
 }
 
-export async function runSchemaLoop(ctx: CallContext, opts: LlmCallOptions): Promise<SchemaOutcome> {
+export async function runSchemaLoop(ctx: CallContext, callOpts: LlmCallOptions): Promise<SchemaOutcome> {
+  // A structural experiment rewrites the request once; schema retries replay the rewritten one.
+  const { opts, applied } = await applyStructuralExperiment(
+    callOpts,
+    taskClosureRunner(ctx.vm, ctx.task),
+    null,
+  );
   const original = opts.request.messages;
   let request = opts.request;
   for (let attempt = 0; ; attempt++) {
     const response = await callWithRetries(ctx, opts, request);
     const data = opts.expectsStructured ? parseStructured(ctx.state, response) : undefined;
     const result = resultDict(response, data);
+    if (applied !== null) rememberExperiment(result, { messages: request.messages, experiment: applied });
     const errors = opts.expectsStructured ? structuredErrors(result, response, opts) : [];
     if (errors.length === 0 || attempt >= opts.schemaRetries) {
       return { result, response, errors, attempts: attempt + 1 };

@@ -23,6 +23,7 @@ import {
   optTruthy,
   optValue,
 } from "./option-values.ts";
+import { parseStructuralExperiment, type StructuralExperiment } from "./experiments/structural-experiment.ts";
 import { parseStructuredOptions } from "./output-format.ts";
 import type { LlmRequest } from "./provider.ts";
 import { containsImages, parseMessages } from "./request-content.ts";
@@ -44,6 +45,8 @@ export interface LlmCallOptions {
   readonly schemaRetries: number;
   /** `true`/absent: built-in nudge; `false`: bare retry; a string: the caller's nudge. */
   readonly schemaNudge: boolean | string;
+  /** `structural_experiment` (or HARN_STRUCTURAL_EXPERIMENT): a request rewrite to run under; null for none. */
+  readonly structuralExperiment: StructuralExperiment | null;
 }
 
 function parseNudge(o: Options): boolean | string {
@@ -63,6 +66,7 @@ const REMOVED_TRANSCRIPT =
 
 /** Options that pass straight through to the provider. */
 function samplingOptions(o: Options) {
+  const timeoutSeconds = optInt(o, "timeout");
   return {
     maxTokens: optInt(o, "max_tokens") ?? 16384,
     temperature: optFloat(o, "temperature") ?? null,
@@ -72,7 +76,8 @@ function samplingOptions(o: Options) {
     seed: optInt(o, "seed") ?? null,
     frequencyPenalty: optFloat(o, "frequency_penalty") ?? null,
     presencePenalty: optFloat(o, "presence_penalty") ?? null,
-    timeoutMs: optInt(o, "timeout") ?? null,
+    // `timeout` is in seconds, as in the reference.
+    timeoutMs: timeoutSeconds === undefined ? null : timeoutSeconds * 1000,
   };
 }
 
@@ -147,5 +152,10 @@ export function parseCallOptions(state: LlmState, args: readonly Value[]): LlmCa
     llmBackoffMs: Math.max(0, optInt(o, "llm_backoff_ms") ?? 250),
     schemaRetries: Math.max(0, optInt(o, "schema_retries") ?? 1),
     schemaNudge: parseNudge(o),
+    structuralExperiment: parseStructuralExperiment(
+      // An explicit nil turns the experiment off (the environment's included), so not optValue.
+      o?.map.get("structural_experiment"),
+      state.env("HARN_STRUCTURAL_EXPERIMENT"),
+    ),
   };
 }

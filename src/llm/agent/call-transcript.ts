@@ -5,6 +5,7 @@
 // transcript_* builtins work on single calls too.
 
 import type { Dict, Value } from "../../vm/values.ts";
+import { appliedJson, experimentOf } from "../experiments/apply.ts";
 import { isJsonObject, type JsonObject, valueToJson } from "../json.ts";
 import type { Options } from "../option-values.ts";
 import { parseMessages } from "../request-content.ts";
@@ -36,8 +37,10 @@ export function callTranscript(prompt: string, options: Options, result: Dict): 
   const blockJson = Array.isArray(blocks) ? blocks.map((b) => valueToJson(b)).filter(isJsonObject) : [];
   const thinking = text(result, "thinking");
   const calls = toolCalls(result);
+  // A structural experiment changed what was sent; the transcript shows that request.
+  const experiment = experimentOf(result);
   const messages: JsonObject[] = [
-    ...parseMessages(options, prompt),
+    ...(experiment?.messages ?? parseMessages(options, prompt)),
     assistantResponseMessage(text(result, "text") ?? "", blockJson, calls, thinking, provider),
   ];
   const events: Value[] = [
@@ -47,6 +50,7 @@ export function callTranscript(prompt: string, options: Options, result: Dict): 
       output_tokens: valueToJson(result.get("output_tokens")),
       tool_calls: calls.map((c) => ({ id: c.id, type: "tool_call", name: c.name, arguments: c.arguments })),
       thinking_summary: text(result, "thinking_summary"),
+      structural_experiment: experiment === undefined ? null : appliedJson(experiment.experiment),
     }),
   ];
   if (thinking) events.push(transcriptEvent("private_reasoning", "assistant", "private", thinking));

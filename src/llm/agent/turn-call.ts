@@ -9,11 +9,13 @@
 import type { Value } from "../../vm/values.ts";
 import { mockIntercepts, attemptOnce, type CallContext, schemaNudge, structuredErrors } from "../call.ts";
 import { isRetryableLlmError, LlmError, llmThrown } from "../errors.ts";
+import { appliedJson, applyStructuralExperiment } from "../experiments/apply.ts";
+import type { AppliedExperiment } from "../experiments/structural-experiment.ts";
 import type { JsonObject } from "../json.ts";
 import type { LlmRequest, LlmResponse } from "../provider.ts";
 import { resultDict } from "../result.ts";
 import { feedbackMessage, type AgentToolCall } from "./messages.ts";
-import { type LoopEnv, type LoopState, offersTools } from "./loop-state.ts";
+import { callInLoop, type LoopEnv, type LoopState, offersTools } from "./loop-state.ts";
 import { parseTaggedReply } from "./text-protocol.ts";
 import { transcriptEvent } from "./transcript.ts";
 
@@ -118,7 +120,12 @@ async function callModel(
   }
 }
 
-function recordPayload(env: LoopEnv, state: LoopState, r: LlmResponse): void {
+function recordPayload(
+  env: LoopEnv,
+  state: LoopState,
+  r: LlmResponse,
+  applied: AppliedExperiment | null,
+): void {
   state.event(
     transcriptEvent("provider_payload", "assistant", "internal", "", {
       model: r.model,
@@ -132,6 +139,7 @@ function recordPayload(env: LoopEnv, state: LoopState, r: LlmResponse): void {
       })),
       thinking_summary: r.thinkingSummary,
       tool_calling_mode: env.config.toolFormat,
+      structural_experiment: applied === null ? null : appliedJson(applied),
     }),
   );
   if (r.thinking) state.event(transcriptEvent("private_reasoning", "assistant", "private", r.thinking));
@@ -239,10 +247,16 @@ export async function runTurnCall(
   request: LlmRequest,
   iteration: number,
 ): Promise<TurnReply> {
-  const response = await callModel(env, state, request, iteration);
+  // A structural experiment rewrites each turn's request (the conversation itself is kept as is).
+  const { opts: sent, applied } = await applyStructuralExperiment(
+    { ...env.call, request },
+    (fn, args) => callInLoop(env, fn, args),
+    iteration,
+  );
+  const response = await callModel(env, state, sent.request, iteration);
   const text = response.text;
   state.totalText += text;
-  recordPayload(env, state, response);
+  recordPayload(env, state, response, applied);
   const known = state.offeredNames;
   const parsed = parseTaggedReply(text, known, (name) => state.nextCallId(name));
   const prose = parsed.prose === "" ? text : parsed.prose;
