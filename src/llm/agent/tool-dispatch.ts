@@ -13,7 +13,7 @@ import { top } from "../../runtime/task-context.ts";
 import type { CapabilityPolicy } from "../../runtime/policy/capability-policy.ts";
 import { display } from "../../vm/display.ts";
 import { VmError } from "../../vm/errors.ts";
-import { Dict, type Value } from "../../vm/values.ts";
+import { Closure, Dict, type Value } from "../../vm/values.ts";
 import { isJsonObject, type JsonObject, type JsonValue, jsonToValue, valueToJson } from "../json.ts";
 import { isReadOnlyKind, parseAnnotations } from "../tools/annotations.ts";
 import { toolPolicyRefusal } from "../tools/policy.ts";
@@ -32,6 +32,7 @@ import { checkPermissions } from "./permissions.ts";
 import { type AgentToolCall, assistantToolMessage, toolResultMessage } from "./messages.ts";
 import { callInLoop, interventionMessage, type LoopEnv, type LoopState } from "./loop-state.ts";
 import { missingArguments } from "./tool-surface.ts";
+import { normalizePlan, PLAN_TOOLS, planEntries, renderPlan } from "./plan.ts";
 import { transcriptEvent } from "./transcript.ts";
 
 export interface ToolOutcome {
@@ -163,6 +164,10 @@ async function execute(
   if (registry === null || entry === null) {
     const reason = `Tool '${call.name}' is not available in the current environment. Use only the tools listed in the tool-calling contract.`;
     return { text: denied(call.name, `${reason} Do not retry this tool.`), rejected: true };
+  }
+  // Plan tools without a handler are served by the runtime (added with the workflow runtime).
+  if (PLAN_TOOLS.has(call.name) && !(entry.map.get("handler") instanceof Closure)) {
+    return { text: JSON.stringify(normalizePlan(call.name, args), null, 2), rejected: false };
   }
   const backend = toolBackend(env.vm, entry);
   for (let attempt = 0; ; attempt++) {
@@ -304,6 +309,24 @@ function runLoadSkill(env: LoopEnv, state: LoopState, d: Dispatcher, call: Agent
   d.deliver(call, resultText);
 }
 
+/** A successful plan tool call becomes a public `plan` event carrying the structured plan. */
+function recordPlan(state: LoopState, call: AgentToolCall, args: JsonValue, text: string): void {
+  let plan: JsonValue;
+  try {
+    plan = JSON.parse(text) as JsonValue;
+  } catch {
+    plan = normalizePlan(call.name, args);
+  }
+  state.event(
+    transcriptEvent("plan", "assistant", "public", renderPlan(plan), {
+      plan,
+      entries: planEntries(plan),
+      tool_name: call.name,
+      tool_use_id: call.id,
+    }),
+  );
+}
+
 async function runOne(
   env: LoopEnv,
   state: LoopState,
@@ -387,6 +410,7 @@ async function runOne(
   if (rejected) metadata.error_category = "permission_denied";
   else if (failed) metadata.error_category = "tool_error";
   state.event(transcriptEvent("tool_execution", "tool", "internal", text, metadata));
+  if (status === "ok" && PLAN_TOOLS.has(call.name)) recordPlan(state, call, args, text);
   const duration = Math.max(0, env.llm.host.now() - started);
   if (rejected) env.llm.trace.emit({ type: "tool_rejected", tool_name: call.name, reason: text, iteration });
   else {

@@ -13,6 +13,7 @@ import { registerAssemble } from "./assemble-stage.ts";
 import { registerExecuteBuiltin } from "./execute-builtins.ts";
 import { registerGraphBuiltins } from "./graph-builtins.ts";
 import { registerWorkflowMessages } from "./messages.ts";
+import { registerPlanBuiltins } from "./plan-builtins.ts";
 import { runtimeError } from "../../vm/errors.ts";
 
 export interface WorkflowHosts {
@@ -31,6 +32,7 @@ export function registerWorkflows(vm: Vm, hosts: WorkflowHosts): void {
   registerActionGraphBuiltins(vm);
   registerAssemble(vm, records);
   registerWorkflowMessages(vm, hosts.system);
+  registerPlanBuiltins(vm);
   registerExecuteBuiltin(vm, hosts.system, records, async () => {
     throw runtimeError("workflow_execute: subagent stages are not available yet");
   });
