@@ -174,8 +174,9 @@ export function createVm(setup: VmSetup = {}): Vm {
     stdlib: host,
     durable: nodeDurableFs,
   });
-  registerLlm(vm, host);
-  registerHttpStdlib(vm, setup.httpHost ?? nodeHttpHost, setup.systemHost ?? nodeSystemHost);
+  const httpHost = setup.httpHost ?? nodeHttpHost;
+  registerLlm(vm, host, httpHost.transport);
+  registerHttpStdlib(vm, httpHost, setup.systemHost ?? nodeSystemHost);
   registerTools(vm, {
     system: setup.systemHost ?? nodeSystemHost,
     crypto: nodeCryptoProvider,

@@ -32,6 +32,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // Agent workers persist snapshots; keep them out of the repository.
 const workerState = mkdtempSync(path.join(tmpdir(), "harn-fixture-workers-"));
 process.env.HARN_WORKER_STATE_DIR = workerState;
+// No fixture may reach a real model, whatever API keys the environment holds.
+process.env.HARN_LLM_CALLS_DISABLED = "1";
 const fixturesRoot = path.join(here, "fixtures");
 const knownFailuresFile = path.join(here, "known-failures.txt");
 const update = process.env.UPDATE_EXPECTED === "1";
