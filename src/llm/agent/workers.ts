@@ -36,10 +36,39 @@ export interface CarryPolicy {
   policy: CapabilityPolicy | null;
 }
 
-/** What a worker runs: a sub-agent, or one stage node (an agent turn loop with the node's model policy). */
+/** What one cycle of an external job produced. */
+export interface JobOutcome {
+  readonly payload: Value;
+  readonly transcript: Dict | null;
+  readonly artifacts: readonly Dict[];
+  /** The run a workflow job recorded (its id and where it was saved). */
+  readonly childRunId: string | null;
+  readonly childRunPath: string | null;
+}
+
+/**
+ * A job another layer runs (added for the workflow runtime, which supplies
+ * stage and workflow workers): the worker machinery here only schedules,
+ * records and snapshots it.
+ */
+export interface ExternalJob {
+  run(w: Worker, ctx: TaskContext, signal: AbortSignal): Promise<JobOutcome>;
+  /** Prepares the next cycle for `task` (send_input / worker_trigger). */
+  restart(w: Worker, task: string): void;
+  /** The job's part of the worker snapshot (`config`, with a `mode`). */
+  snapshot(w: Worker): Dict;
+  /** The session the job's model turns run in, when it has one. */
+  sessionId(): string | null;
+}
+
+/**
+ * What a worker runs: a sub-agent, one stage node (an agent turn loop with
+ * the node's model policy), or a job of another layer (the workflow runtime).
+ */
 export type WorkerJob =
   | { readonly kind: "sub_agent"; readonly spec: SubAgentSpec }
-  | { readonly kind: "stage"; readonly node: Dict; readonly options: Dict };
+  | { readonly kind: "stage"; readonly node: Dict; readonly options: Dict }
+  | { readonly kind: "external"; readonly job: ExternalJob };
 
 export interface WorkerRequest {
   readonly task: string;
@@ -51,7 +80,8 @@ export interface WorkerRequest {
   readonly verificationSteps: JsonValue[];
 }
 
-type Status = "running" | "awaiting" | "completed" | "failed" | "cancelled";
+/** `interrupted`: restored from a snapshot taken while it was still running. */
+export type Status = "running" | "awaiting" | "completed" | "failed" | "cancelled" | "interrupted";
 
 export class Worker {
   status: Status = "running";
@@ -63,6 +93,12 @@ export class Worker {
   latestPayload: Value = null;
   latestError: string | null = null;
   transcript: Dict | null = null;
+  /** Artifacts the latest cycle produced (external jobs). */
+  artifacts: Dict[] = [];
+  /** The run a workflow job recorded, and the stage that delegated the worker. */
+  childRunId: string | null = null;
+  childRunPath: string | null = null;
+  parentStageId: string | null = null;
   abort: AbortController | null = null;
   private settled: (() => void)[] = [];
 
@@ -206,7 +242,14 @@ export function inheritedWorkerPolicy(
   }
 }
 
-const nowIso = (vm: Vm): string => new Date(agentRuntimeOf(vm).files?.now() ?? Date.now()).toISOString();
+export const nowIso = (vm: Vm): string =>
+  new Date(agentRuntimeOf(vm).files?.now() ?? Date.now()).toISOString();
+
+function jobSessionId(w: Worker): string | null {
+  if (w.job.kind === "sub_agent") return w.job.spec.sessionId;
+  if (w.job.kind === "external") return w.job.job.sessionId();
+  return null;
+}
 
 function provenance(w: Worker): Dict {
   return Dict.of({
@@ -214,12 +257,12 @@ function provenance(w: Worker): Dict {
     worker_name: w.name,
     mode: w.mode,
     parent_worker_id: null,
-    parent_stage_id: null,
-    session_id: w.job.kind === "sub_agent" ? w.job.spec.sessionId : null,
+    parent_stage_id: w.parentStageId,
+    session_id: jobSessionId(w),
     parent_session_id: w.parentSessionId,
     snapshot_path: w.snapshotPath,
-    run_id: null,
-    run_path: null,
+    run_id: w.childRunId,
+    run_path: w.childRunPath,
   });
 }
 
@@ -241,24 +284,26 @@ export function workerSummary(w: Worker): Dict {
     provenance: provenance(w),
     result: w.latestPayload,
     error: w.latestError,
-    artifact_count: 0,
+    artifact_count: w.artifacts.length,
     has_transcript: w.transcript !== null,
     parent_worker_id: null,
-    parent_stage_id: null,
-    child_run_id: null,
-    child_run_path: null,
+    parent_stage_id: w.parentStageId,
+    child_run_id: w.childRunId,
+    child_run_path: w.childRunPath,
     execution: Dict.of({ cwd: null, env: new Dict(), worktree: null }),
     snapshot_path: w.snapshotPath,
     audit: Dict.of({
       worker_id: w.id,
       execution_kind: w.mode,
-      session_id: w.job.kind === "sub_agent" ? w.job.spec.sessionId : "",
+      session_id: jobSessionId(w) ?? "",
       parent_session_id: w.parentSessionId,
     }),
   });
 }
 
-function jobValue(job: WorkerJob): Dict {
+function jobValue(w: Worker): Dict {
+  const job = w.job;
+  if (job.kind === "external") return job.job.snapshot(w);
   if (job.kind === "stage") return Dict.of({ mode: "stage", node: job.node });
   const s = job.spec;
   return Dict.of({
@@ -290,12 +335,15 @@ export function persistWorker(vm: Vm, w: Worker): void {
     awaiting_started_at: w.awaitingStartedAt,
     mode: w.mode,
     history: [...w.history],
-    config: jobValue(w.job),
+    config: jobValue(w),
     request: requestValue(w.request),
     latest_payload: w.latestPayload,
     latest_error: w.latestError,
     transcript: w.transcript,
-    artifacts: [],
+    artifacts: [...w.artifacts],
+    parent_stage_id: w.parentStageId,
+    child_run_id: w.childRunId,
+    child_run_path: w.childRunPath,
     carry_policy: Dict.of({
       artifact_mode: w.carry.artifactMode,
       transcript_mode: w.carry.transcriptMode,
@@ -313,16 +361,17 @@ export function persistWorker(vm: Vm, w: Worker): void {
   }
 }
 
-/** Runs one cycle of the worker's job; resolves to `{payload, transcript}`. */
+/** Runs one cycle of the worker's job; resolves to `{payload, transcript}` (and an external job's extras). */
 async function runJob(
   vm: Vm,
   w: Worker,
   signal: AbortSignal,
-): Promise<{ payload: Value; transcript: Dict | null }> {
+): Promise<{ payload: Value; transcript: Dict | null } | JobOutcome> {
   const policy = w.carry.policy;
   const ctx =
     policy === null ? w.ctx : w.ctx.with({ executionPolicies: push(w.ctx.slots.executionPolicies, policy) });
   const site = { vm, owner: null, ctx, signal };
+  if (w.job.kind === "external") return w.job.job.run(w, ctx, signal);
   if (w.job.kind === "sub_agent") {
     if (w.transcript !== null) {
       const sessions = agentRuntimeOf(vm).sessions;
@@ -361,11 +410,16 @@ export function startWorker(vm: Vm, w: Worker): void {
   w.status = "running";
   persistWorker(vm, w);
   void runJob(vm, w, controller.signal).then(
-    ({ payload, transcript }) => {
+    (outcome) => {
       if (w.abort !== controller) return;
-      w.latestPayload = payload;
+      w.latestPayload = outcome.payload;
       w.latestError = null;
-      w.transcript = transcript;
+      w.transcript = outcome.transcript;
+      if ("artifacts" in outcome) {
+        w.artifacts = [...outcome.artifacts];
+        w.childRunId = outcome.childRunId;
+        w.childRunPath = outcome.childRunPath;
+      }
       if (w.carry.retriggerable) {
         w.status = "awaiting";
         w.finishedAt = null;
@@ -404,6 +458,7 @@ export function restartWorker(vm: Vm, w: Worker, task: string, clearPayload: boo
   w.latestError = null;
   if (clearPayload) w.latestPayload = null;
   if (w.carry.transcriptMode === "reset") w.transcript = null;
+  if (w.job.kind === "external") w.job.job.restart(w, task);
   if (w.job.kind === "sub_agent") {
     const spec = { ...w.job.spec, task };
     if (w.carry.transcriptMode === "fork" || w.carry.transcriptMode === "reset") {

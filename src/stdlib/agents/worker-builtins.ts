@@ -97,8 +97,11 @@ function toolsPolicy(v: Value | undefined): CapabilityPolicy | null {
   return new CapabilityPolicy(names);
 }
 
-/** `policy` (or `carry.policy`) ∩ the `tools` shorthand, then ∩ the spawner's policy. */
-function workerPolicy(config: Dict, callerCtx: TaskContext): CapabilityPolicy | null {
+/**
+ * `policy` (or `carry.policy`) ∩ the `tools` shorthand, then ∩ the spawner's policy.
+ * Exported for the workflow runtime's stage and workflow workers.
+ */
+export function workerPolicy(config: Dict, callerCtx: TaskContext): CapabilityPolicy | null {
   const carry = config.map.get("carry");
   const c = carry instanceof Dict ? carry : new Dict();
   const explicitValue = c.map.get("policy") ?? config.map.get("policy");

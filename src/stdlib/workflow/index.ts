@@ -14,7 +14,7 @@ import { registerExecuteBuiltin } from "./execute-builtins.ts";
 import { registerGraphBuiltins } from "./graph-builtins.ts";
 import { registerWorkflowMessages } from "./messages.ts";
 import { registerPlanBuiltins } from "./plan-builtins.ts";
-import { runtimeError } from "../../vm/errors.ts";
+import { delegatedStage, registerWorkflowWorkers } from "./workers.ts";
 
 export interface WorkflowHosts {
   readonly system: SystemHost;
@@ -33,7 +33,7 @@ export function registerWorkflows(vm: Vm, hosts: WorkflowHosts): void {
   registerAssemble(vm, records);
   registerWorkflowMessages(vm, hosts.system);
   registerPlanBuiltins(vm);
-  registerExecuteBuiltin(vm, hosts.system, records, async () => {
-    throw runtimeError("workflow_execute: subagent stages are not available yet");
-  });
+  const delegate = delegatedStage(records);
+  registerExecuteBuiltin(vm, hosts.system, records, delegate);
+  registerWorkflowWorkers(vm, hosts.system, records, delegate);
 }
