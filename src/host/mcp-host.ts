@@ -1,5 +1,6 @@
 // The Node McpHost: starts an MCP server as a child process and exposes
-// its stdio as a line transport. stdout is split into lines as it
+// its stdio as a line transport (HTTP servers use the Node HTTP host's
+// transport). stdout is split into lines as it
 // arrives; stderr passes through to ours, as MCP servers log there. The
 // child gets its own process group so closing the client also stops any
 // helpers it started, and a failed spawn (missing binary) rejects with the
@@ -10,6 +11,7 @@ import process from "node:process";
 import type { Readable, Writable } from "node:stream";
 import type { LineTransport } from "../llm/mcp/client.ts";
 import type { McpHost, McpStdioSpec } from "../llm/mcp/host.ts";
+import { nodeHttpHost } from "./http-host.ts";
 import { lazyBuiltin } from "./lazy-builtin.ts";
 import { hostError } from "./system-host.ts";
 
@@ -102,6 +104,8 @@ class ChildLines implements LineTransport {
 }
 
 export const nodeMcpHost: McpHost = {
+  // HTTP servers share the http_* builtins' transport (and so its proxy settings).
+  http: nodeHttpHost.transport,
   spawnStdio(spec: McpStdioSpec): Promise<LineTransport> {
     return new Promise((resolve, reject) => {
       let child: Child;

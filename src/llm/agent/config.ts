@@ -5,6 +5,8 @@
 // approval policy stay Harn values here and are interpreted where they
 // are enforced.
 
+import type { McpServerSpec } from "../mcp/registry.ts";
+import { parseMcpServers } from "./loop-mcp.ts";
 import { CapabilityPolicy } from "../../runtime/policy/capability-policy.ts";
 import { display } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
@@ -64,6 +66,8 @@ export interface AgentLoopConfig {
   readonly approvalPolicy: Dict | null;
   readonly commandPolicy: Value | null;
   readonly permissions: Dict | null;
+  /** Servers the loop connects for itself (`mcp_servers`); see loop-mcp.ts. */
+  readonly mcpServers: readonly McpServerSpec[];
   readonly daemon: boolean;
   readonly daemonConfig: DaemonConfig;
   readonly llmRetries: number;
@@ -126,13 +130,6 @@ function parseCommandPolicy(o: Options): Value | null {
 
 /** Parses the options dict of `agent_loop` (or `sub_agent_run`, named by `builtin`). */
 export function parseAgentConfig(o: Options, builtin: string, defaultToolFormat: string): AgentLoopConfig {
-  const mcp = optValue(o, "mcp_servers");
-  if (mcp !== undefined && !(Array.isArray(mcp) && mcp.length === 0)) {
-    // Refuse rather than silently run without the servers the caller asked for.
-    throw runtimeError(
-      `${builtin}: mcp_servers is not supported by this runtime yet; connect servers with mcp_connect and pass their tools in \`tools\``,
-    );
-  }
   const profile = profileDefaults(o, builtin);
   const policyValue = optValue(o, "policy");
   const approval = optValue(o, "approval_policy");
@@ -154,6 +151,7 @@ export function parseAgentConfig(o: Options, builtin: string, defaultToolFormat:
     approvalPolicy: approval instanceof Dict ? approval : null,
     commandPolicy: parseCommandPolicy(o),
     permissions: parsePermissions(o, builtin),
+    mcpServers: parseMcpServers(optValue(o, "mcp_servers")),
     daemon: optBool(o, "daemon"),
     daemonConfig: parseDaemonConfig(o),
     llmRetries: Math.max(0, optInt(o, "llm_retries") ?? profile.llmRetries),

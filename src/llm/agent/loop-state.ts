@@ -5,6 +5,7 @@
 // environment (VM, LLM state, the context its callbacks run under) is a
 // separate, immutable LoopEnv.
 
+import type { McpClient } from "../mcp/client.ts";
 import type { TaskContext } from "../../runtime/task-context.ts";
 import type { Dict, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
@@ -37,6 +38,8 @@ export interface LoopEnv {
   /** Dynamic permission scopes in force, outermost first. */
   readonly permissions: readonly PermissionPolicy[];
   readonly startedAt: number;
+  /** Clients of the loop's own `mcp_servers`, by server name (empty without them). */
+  readonly mcpClients: ReadonlyMap<string, McpClient>;
 }
 
 /** Whether the model is offered any tool (registry tools, or the `load_skill` tool of a skills loop). */

@@ -27,12 +27,15 @@ import { Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { checkPreflight } from "../budget.ts";
 import { callCost } from "../catalog/pricing.ts";
+import type { JsonObject } from "../json.ts";
+import type { McpClient } from "../mcp/client.ts";
 import { optValue } from "../option-values.ts";
-import { parseCallOptions } from "../options.ts";
+import { type LlmCallOptions, parseCallOptions } from "../options.ts";
 import { llmStateOf } from "../state.ts";
 import { approvalPolicyValue, intersectApproval, parseApprovalPolicy } from "./approval.ts";
 import { type AgentLoopConfig, parseAgentConfig } from "./config.ts";
 import { loadSnapshot, watchState } from "./daemon.ts";
+import { bootstrapLoopMcp } from "./loop-mcp.ts";
 import { compactNow, persistDaemonSnapshot, systemPrompt } from "./loop-support.ts";
 import { callInLoop, type LoopEnv, LoopState, offersTools } from "./loop-state.ts";
 import { emitAgentEvent } from "./events.ts";
@@ -184,7 +187,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
   const { vm, options } = input;
   const llm = llmStateOf(vm);
   const runtime = agentRuntimeOf(vm);
-  const config = parseAgentConfig(options, input.builtin, "text");
+  let config = parseAgentConfig(options, input.builtin, "text");
   if (config.permissions !== null) parsePermissionPolicy(config.permissions, input.builtin);
   const anonymous = config.sessionId.trim() === "";
   const sessionId = anonymous ? `agent_session_${newId()}` : config.sessionId;
@@ -219,6 +222,40 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
     messages = [...valuesToMessages(prior.messages), ...messages];
   }
   const ctx = loopContext(input, config, budgetStack, sessionId);
+  // The loop's own MCP servers: their tools join the registry before anything reads it.
+  const mcp =
+    config.mcpServers.length === 0
+      ? null
+      : await bootstrapLoopMcp(config.mcpServers, config.tools, runtime.connectMcp);
+  if (mcp !== null) config = { ...config, tools: mcp.tools };
+  const prepared = { config, call, ctx, messages, summary, sessionId, anonymous };
+  try {
+    return await runPrepared(input, prepared, mcp?.clients ?? new Map());
+  } finally {
+    mcp?.close();
+  }
+}
+
+/** What runAgentLoop settled before the first turn: options, request template, context and history. */
+interface PreparedLoop {
+  readonly config: AgentLoopConfig;
+  readonly call: LlmCallOptions;
+  readonly ctx: TaskContext;
+  readonly messages: JsonObject[];
+  readonly summary: string | null;
+  readonly sessionId: string;
+  readonly anonymous: boolean;
+}
+
+/** Builds the loop environment and runs the turns. */
+async function runPrepared(
+  input: AgentLoopInput,
+  { config, call, ctx, messages, summary, sessionId, anonymous }: PreparedLoop,
+  mcpClients: ReadonlyMap<string, McpClient>,
+): Promise<Dict> {
+  const { vm, options } = input;
+  const llm = llmStateOf(vm);
+  const runtime = agentRuntimeOf(vm);
   const tools = declaredTools(config.tools);
   checkToolBackends(config.tools);
   const base = {
@@ -243,6 +280,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
       .filter((p): p is Dict => p instanceof Dict)
       .map((p) => parsePermissionPolicy(p, input.builtin)),
     startedAt: llm.host.now(),
+    mcpClients,
   };
   const env: LoopEnv = { ...base, skills: openSkillSession(base, options, sessionId, anonymous) };
   const state = new LoopState(sessionId, anonymous, messages, summary, config);

@@ -9,6 +9,8 @@ import type { Task } from "../../vm/task.ts";
 import type { Dict, Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { AgentFiles } from "./daemon.ts";
+import type { McpClient } from "../mcp/client.ts";
+import type { McpServerSpec } from "../mcp/registry.ts";
 import { SessionStore } from "./sessions.ts";
 
 export interface SkillMcpBinder {
@@ -33,6 +35,8 @@ export class AgentRuntime {
   private sequence = 0;
   /** Binds a skill's MCP servers (installed by the stdlib layer when MCP is available). */
   skillMcp: ((vm: Vm) => SkillMcpBinder | null) | null = null;
+  /** Connects an MCP server for an agent loop's `mcp_servers` (installed by the stdlib layer). */
+  connectMcp: ((spec: McpServerSpec) => Promise<McpClient>) | null = null;
   /** Renders a prompt template asset as seen from `owner`'s code (installed by the stdlib layer). */
   renderPrompt: ((path: string, bindings: Dict, owner: Task) => string) | null = null;
 

@@ -169,7 +169,7 @@ async function execute(
   if (PLAN_TOOLS.has(call.name) && !(entry.map.get("handler") instanceof Closure)) {
     return { text: JSON.stringify(normalizePlan(call.name, args), null, 2), rejected: false };
   }
-  const backend = toolBackend(env.vm, entry);
+  const backend = toolBackend(env.vm, entry, env.mcpClients);
   for (let attempt = 0; ; attempt++) {
     try {
       if (backend.kind === "harn") {
@@ -178,7 +178,14 @@ async function execute(
           rejected: false,
         };
       }
-      const value = await invokeTool(env.vm, registry, call.name, args, (fn, a) => callInLoop(env, fn, a));
+      const value = await invokeTool(
+        env.vm,
+        registry,
+        call.name,
+        args,
+        (fn, a) => callInLoop(env, fn, a),
+        env.mcpClients,
+      );
       return { text: renderResult(value), rejected: false };
     } catch (e) {
       if (e instanceof VmError && e.category === "tool_rejected") {

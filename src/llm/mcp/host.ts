@@ -1,8 +1,10 @@
 // What the MCP layer needs from its host: starting a server process and
-// talking to it over newline-delimited stdio. The Node implementation is
+// talking to it over newline-delimited stdio, and an HTTP transport for
+// servers reached by URL (`transport: "http"`). The Node implementation is
 // src/host/mcp-host.ts; embedders and tests may supply their own (an
 // in-process server, say).
 
+import type { Transport } from "../transport/types.ts";
 import type { LineTransport } from "./client.ts";
 
 export interface McpStdioSpec {
@@ -15,6 +17,8 @@ export interface McpStdioSpec {
 export interface McpHost {
   /** Starts `spec` and resolves once it is running; rejects with the spawn error's text. */
   spawnStdio(spec: McpStdioSpec): Promise<LineTransport>;
+  /** The network for HTTP servers; absent where the host offers none. */
+  readonly http?: Transport;
 }
 
 /** A host that cannot start processes (browsers, sandboxes). */

@@ -25,6 +25,12 @@ export interface McpServerSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: ReadonlyMap<string, string>;
+  /** The endpoint of an HTTP server. */
+  readonly url?: string;
+  /** Bearer token for an HTTP server. */
+  readonly authToken?: string | null;
+  /** Protocol version to request from an HTTP server (default: the client's). */
+  readonly protocolVersion?: string | null;
 }
 
 interface Active {

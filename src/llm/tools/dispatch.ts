@@ -31,8 +31,13 @@ function text(entry: Dict, key: string): string | null {
   return typeof v === "string" && v !== "" ? v : null;
 }
 
-/** The backend that runs `entry` (declared executor first; `_mcp_server` tags from mcp_list_tools count as MCP). */
-export function toolBackend(vm: Vm, entry: Dict): ToolBackend {
+/**
+ * The backend that runs `entry` (declared executor first; `_mcp_server`
+ * tags from mcp_list_tools count as MCP). An MCP tool uses the caller's own
+ * client for its server when `clients` has one (an agent loop's
+ * `mcp_servers`), else the VM registry's live client.
+ */
+export function toolBackend(vm: Vm, entry: Dict, clients?: ReadonlyMap<string, McpClient>): ToolBackend {
   const name = display(entry.get("name"));
   const executor = toolExecutor(entry);
   const handler = entry.map.get("handler");
@@ -45,8 +50,8 @@ export function toolBackend(vm: Vm, entry: Dict): ToolBackend {
     return {
       kind: "mcp_server",
       server: serverName,
-      client: mcpRegistryOf(vm).activeClient(serverName),
-      toolName: text(entry, "mcp_tool") ?? name,
+      client: clients?.get(serverName) ?? mcpRegistryOf(vm).activeClient(serverName),
+      toolName: text(entry, "mcp_tool") ?? text(entry, "_mcp_tool_name") ?? name,
     };
   }
   if (handler instanceof Closure || handler instanceof BuiltinRef) return { kind: "harn", handler };
@@ -70,10 +75,11 @@ export async function invokeTool(
   name: string,
   args: JsonValue,
   callValue: CallValue,
+  clients?: ReadonlyMap<string, McpClient>,
 ): Promise<Value> {
   const entry = findTool(registry, name);
   if (entry === null) throw toolRejected(`Tool '${name}' is not available in the current environment.`);
-  const backend = toolBackend(vm, entry);
+  const backend = toolBackend(vm, entry, clients);
   switch (backend.kind) {
     case "harn":
       return callValue(backend.handler, [jsonToValue(args)]);

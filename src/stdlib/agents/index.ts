@@ -19,7 +19,7 @@ import { registerLoopBuiltins } from "./loop-builtins.ts";
 import { registerProgress } from "./progress.ts";
 import { registerSessionBuiltins } from "./session-builtins.ts";
 import { registerTranscriptBuiltins } from "./transcript-builtins.ts";
-import { skillMcpBinder } from "../tools/index.ts";
+import { mcpConnector, skillMcpBinder } from "../tools/index.ts";
 import { registerWorkerBuiltins } from "./worker-builtins.ts";
 
 /** Installs the agent builtins; the LLM layer (registerLlm) must already be installed. */
@@ -38,6 +38,12 @@ export function registerAgents(vm: Vm, _host: StdlibHost, system: SystemHost): v
       return null;
     }
   };
+  // An agent loop's own `mcp_servers` connect through the tools layer's MCP host, when installed.
+  try {
+    runtime.connectMcp = mcpConnector(vm);
+  } catch {
+    runtime.connectMcp = null;
+  }
   attachCallTranscripts(vm);
   registerLoopBuiltins(vm);
   registerSessionBuiltins(vm);

@@ -6,7 +6,8 @@
 
 import type { McpHost } from "../../llm/mcp/host.ts";
 import { McpServerHandler } from "../../llm/mcp/server.ts";
-import { mcpRegistryOf } from "../../llm/mcp/registry.ts";
+import type { McpClient } from "../../llm/mcp/client.ts";
+import { type McpServerSpec, mcpRegistryOf } from "../../llm/mcp/registry.ts";
 import { mcpServeStateOf } from "../../llm/mcp/serve.ts";
 import { TaskContext } from "../../runtime/task-context.ts";
 import type { VmError } from "../../vm/errors.ts";
@@ -92,6 +93,12 @@ export function mcpServerFor(vm: Vm, info = { name: "harn", version: "0.7.50" })
     return result.value;
   };
   return new McpServerHandler(mcpServeStateOf(vm), call, info);
+}
+
+/** Connects an MCP server spec (stdio or http) through this VM's MCP host (agent loops' `mcp_servers`). */
+export function mcpConnector(vm: Vm): (spec: McpServerSpec) => Promise<McpClient> {
+  const hosts = hostsOf(vm, "mcpConnector");
+  return (spec) => connectMcpServer(hosts.mcp, spec);
 }
 
 /** MCP binding for skills' `requires_mcp` (SkillSession hooks): lazy servers start on first bind. */

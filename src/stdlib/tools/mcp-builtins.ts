@@ -1,12 +1,14 @@
 // MCP client builtins (spec: "MCP client"): mcp_connect starts a server
-// over stdio and returns an `mcp_client` handle; tools, resources and
+// over stdio (servers declared with `transport: "http"` are reached by
+// URL) and returns an `mcp_client` handle; tools, resources and
 // prompts are listed and called through it; mcp_ensure_active /
 // mcp_release / mcp_registry_status manage servers declared in harn.toml;
 // mcp_server_card reads a Server Card. Protocol failures reach scripts as
 // catchable strings (`MCP error (<code>): ...`), transport failures as
 // runtime errors.
 
-import { callMcpTool, McpClient, McpRpcError } from "../../llm/mcp/client.ts";
+import { callMcpTool, type LineTransport, McpClient, McpRpcError } from "../../llm/mcp/client.ts";
+import { HttpLineTransport } from "../../llm/mcp/http-transport.ts";
 import type { McpHost } from "../../llm/mcp/host.ts";
 import { type McpServerSpec, mcpRegistryOf } from "../../llm/mcp/registry.ts";
 import { type JsonValue, jsonToValue, valueToJson } from "../../llm/json.ts";
@@ -44,21 +46,40 @@ async function guarded<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Starts a stdio server and completes the MCP handshake. */
-export async function connectMcpServer(host: McpHost, spec: McpServerSpec): Promise<McpClient> {
-  if (spec.transport !== undefined && spec.transport !== "stdio") {
-    throw runtimeError(
-      `mcp: server '${spec.name}' uses the ${spec.transport} transport, which is not supported yet`,
-    );
+/** The line transport to a server: an HTTP endpoint, or a started stdio process. */
+async function openTransport(host: McpHost, spec: McpServerSpec): Promise<LineTransport> {
+  const kind = spec.transport ?? "stdio";
+  if (kind === "http") {
+    if (spec.url === undefined || spec.url === "") {
+      throw runtimeError(`mcp: server '${spec.name}' uses the http transport but has no \`url\``);
+    }
+    if (host.http === undefined) {
+      throw runtimeError(
+        `mcp: server '${spec.name}' uses the http transport, which this host does not offer`,
+      );
+    }
+    return new HttpLineTransport(host.http, {
+      url: spec.url,
+      authToken: spec.authToken ?? null,
+      protocolVersion: spec.protocolVersion ?? null,
+      clientVersion: CLIENT_VERSION,
+    });
   }
-  let transport: Awaited<ReturnType<McpHost["spawnStdio"]>>;
+  if (kind !== "stdio") {
+    throw runtimeError(`mcp: server '${spec.name}' has unknown transport '${kind}' (expected stdio or http)`);
+  }
   try {
-    transport = await host.spawnStdio(spec);
+    return await host.spawnStdio(spec);
   } catch (e) {
     throw thrown(
       `mcp_connect: failed to spawn '${spec.command}': ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+}
+
+/** Opens a stdio or HTTP server and completes the MCP handshake. */
+export async function connectMcpServer(host: McpHost, spec: McpServerSpec): Promise<McpClient> {
+  const transport = await openTransport(host, spec);
   const client = new McpClient(spec.name, transport, CLIENT_VERSION);
   try {
     await client.initialize();

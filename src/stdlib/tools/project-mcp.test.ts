@@ -57,7 +57,8 @@ test("harn.toml [[mcp]] servers: eager ones connect into the `mcp` global, lazy 
         "[echo:true, later:false, remote:false]",
         "3",
         "[echo:true, later:false, remote:false]",
-        "Runtime error: mcp: server 'remote' uses the http transport, which is not supported yet",
+        // HTTP servers are reached by URL; fetch refuses port 1 outright.
+        "Runtime error: MCP HTTP request error: error sending request (http://127.0.0.1:1/mcp): bad port",
         "",
       ].join("\n"),
     );

@@ -2,8 +2,8 @@
 // name, command, args, env, lazy, card, keep_alive_ms). Every server is
 // registered for `mcp_ensure_active` / `mcp_server_card`; non-lazy ones
 // are started before the program runs and exposed as the `mcp` global
-// (`mcp.<name>` is the client). Only stdio servers can be started here;
-// an HTTP server is registered, and refused when a program asks for it.
+// (`mcp.<name>` is the client). Stdio servers are started as processes;
+// HTTP servers (`transport = "http"`, `url`, `auth_token`) are reached by URL.
 
 import type { McpHost } from "../../llm/mcp/host.ts";
 import { type McpServerSpec, mcpRegistryOf, type RegisteredMcpServer } from "../../llm/mcp/registry.ts";
@@ -35,6 +35,9 @@ function declaredServers(system: SystemHost, root: string): RegisteredMcpServer[
       command: typeof s.command === "string" ? s.command : "",
       args: Array.isArray(s.args) ? s.args.map(String) : [],
       env,
+      ...(typeof s.url === "string" && { url: s.url }),
+      ...(typeof s.auth_token === "string" && { authToken: s.auth_token }),
+      ...(typeof s.protocol_version === "string" && { protocolVersion: s.protocol_version }),
     };
     const keep = s.keep_alive_ms ?? s["keep-alive-ms"] ?? s.keep_alive;
     out.push({
