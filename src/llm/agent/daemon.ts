@@ -4,6 +4,10 @@
 // (`wake_interval_ms`) or a change to one of `watch_paths` — before the
 // next turn. Without any wake source an idle daemon ends with status
 // `idle`. Snapshots are JSON files a later loop can `resume_path` from.
+// `wake_on_input: true` (what daemon_spawn sets) marks a background
+// daemon: input queued for its session (daemon_trigger,
+// agent_inject_feedback) wakes it too, and its idle waits do not keep the
+// process alive, since no task awaits it — it ends with the program.
 
 import { display } from "../../vm/display.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
@@ -17,6 +21,8 @@ export interface DaemonConfig {
   readonly watchPaths: readonly string[];
   readonly consolidateOnIdle: boolean;
   readonly idleWatchdogAttempts: number | null;
+  /** Queued session input wakes the idle daemon (added for daemon_spawn's triggers). */
+  readonly wakeOnInput: boolean;
 }
 
 function text(o: Options, key: string): string | null {
@@ -41,13 +47,14 @@ export function parseDaemonConfig(o: Options): DaemonConfig {
     watchPaths,
     consolidateOnIdle: optValue(o, "consolidate_on_idle") === true,
     idleWatchdogAttempts: typeof attempts === "number" && attempts >= 0 ? attempts : null,
+    wakeOnInput: optValue(o, "wake_on_input") === true,
   };
 }
 
 export const effectivePersistPath = (c: DaemonConfig): string | null => c.persistPath ?? c.resumePath;
 
 export const hasWakeSource = (c: DaemonConfig): boolean =>
-  c.wakeIntervalMs !== null || c.watchPaths.length > 0;
+  c.wakeIntervalMs !== null || c.watchPaths.length > 0 || c.wakeOnInput;
 
 /** How long one idle wait lasts: the fixed interval, else the current backoff. */
 export const idleWaitMs = (c: DaemonConfig, backoffMs: number): number =>

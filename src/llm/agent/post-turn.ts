@@ -105,16 +105,32 @@ async function idleDaemon(env: LoopEnv, state: LoopState): Promise<Outcome> {
   }
   const files = env.runtime.files;
   for (let attempts = 1; ; attempts++) {
-    await new Promise((r) => setTimeout(r, idleWaitMs(cfg, state.idleBackoffMs)));
+    await new Promise<void>((r) => {
+      const timer = setTimeout(r, idleWaitMs(cfg, state.idleBackoffMs));
+      // A background daemon's wait is not the program's work (see daemon.ts).
+      if (cfg.wakeOnInput) (timer as { unref?: () => void }).unref?.();
+    });
     if (env.signal.aborted) return "break";
+    // Input queued for the session (daemon_trigger) wakes the daemon first; it is the next turn's message.
+    const queued = cfg.wakeOnInput ? env.runtime.drainFeedback(state.sessionId) : [];
+    for (const item of queued) state.append(feedbackMessage(item.kind, item.content));
     const changed = files === null ? [] : changedWatchPaths(files, cfg.watchPaths, state.watchStamps);
-    const reason = changed.length > 0 ? "watch" : cfg.wakeIntervalMs !== null ? "timer" : null;
+    const reason =
+      queued.length > 0
+        ? "message"
+        : changed.length > 0
+          ? "watch"
+          : cfg.wakeIntervalMs !== null
+            ? "timer"
+            : null;
     if (reason !== null) {
       const message =
-        reason === "watch"
-          ? `Daemon wake: watched paths changed: ${changed.join(", ")}. Re-check the task state and act only if something actually changed.`
-          : "Daemon timer wake fired. Re-check for background work and act only on new information or a pending follow-up.";
-      state.append(feedbackMessage(reason, message));
+        reason === "message"
+          ? null
+          : reason === "watch"
+            ? `Daemon wake: watched paths changed: ${changed.join(", ")}. Re-check the task state and act only if something actually changed.`
+            : "Daemon timer wake fired. Re-check for background work and act only on new information or a pending follow-up.";
+      if (message !== null) state.append(feedbackMessage(reason, message));
       state.event(
         transcriptEvent("daemon_wake", "system", "internal", reason, {
           reason,

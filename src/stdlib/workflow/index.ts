@@ -11,6 +11,7 @@ import type { RecordEnv } from "../orchestration/artifacts.ts";
 import { registerActionGraphBuiltins } from "./action-flow.ts";
 import { registerAssemble } from "./assemble-stage.ts";
 import { registerExecuteBuiltin } from "./execute-builtins.ts";
+import { registerDaemons } from "./daemons.ts";
 import { registerGraphBuiltins } from "./graph-builtins.ts";
 import { registerWorkflowMessages } from "./messages.ts";
 import { registerPlanBuiltins } from "./plan-builtins.ts";
@@ -33,6 +34,7 @@ export function registerWorkflows(vm: Vm, hosts: WorkflowHosts): void {
   registerAssemble(vm, records);
   registerWorkflowMessages(vm, hosts.system);
   registerPlanBuiltins(vm);
+  registerDaemons(vm, hosts.system);
   const delegate = delegatedStage(records);
   registerExecuteBuiltin(vm, hosts.system, records, delegate);
   registerWorkflowWorkers(vm, hosts.system, records, delegate);
