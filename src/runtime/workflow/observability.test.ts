@@ -3,11 +3,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dict } from "../../vm/values.ts";
+import { Dict, type Value } from "../../vm/values.ts";
 import { deriveObservability, llmSidecarPath } from "./observability.ts";
 
-const stage = (id: string, node: string, kind: string, extra: Record<string, unknown> = {}) =>
-  Dict.of({ id, node_id: node, kind, status: "completed", outcome: "ok", branch: null, ...(extra as never) });
+const stage = (id: string, node: string, kind: string, extra: Record<string, Value> = {}): Dict =>
+  Dict.of({ id, node_id: node, kind, status: "completed", outcome: "ok", branch: null, ...extra });
 
 test("a triggered run links trigger, predicate gate and stages", () => {
   const run = Dict.of({
