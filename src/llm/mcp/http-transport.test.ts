@@ -63,7 +63,12 @@ function handle(
       capabilities: { tools: {} },
       serverInfo: { name: "t", version: "1" },
     };
-    return send(res, 200, { jsonrpc: "2.0", id: msg.id, result }, { "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" });
+    return send(
+      res,
+      200,
+      { jsonrpc: "2.0", id: msg.id, result },
+      { "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
+    );
   }
   if (session === null || !state.sessions.has(session)) return send(res, 404, undefined);
   if (msg.id === undefined) return send(res, 202, undefined);

@@ -1,10 +1,12 @@
 // The network part of the standard library: HTTP client builtins with
 // mocks and retries, streaming downloads, the egress policy, in-process
 // HTTP/SSE/WebSocket servers, transport mocks, `host_call` with its mock
-// registry, and the Postgres mock. Everything reaches the machine through
-// an HttpHost and a SystemHost, so this folder never touches node:*.
+// registry, the Postgres mock, and the outbound connectors
+// (`connector_call`, in ../connectors). Everything reaches the machine
+// through an HttpHost and a SystemHost, so this folder never touches node:*.
 
 import { Dict } from "../../vm/values.ts";
+import { registerConnectors } from "../connectors/index.ts";
 import type { Vm } from "../../vm/vm.ts";
 import type { SystemHost } from "../system/host.ts";
 import { registerHttpClient } from "./client-builtins.ts";
@@ -30,6 +32,11 @@ export function registerHttpStdlib(vm: Vm, host: HttpHost, system: SystemHost): 
   registerHttpServer(vm, rt.handles);
   registerTlsConfig(vm, host, system);
   registerHostCall(vm, system);
+  // Outbound connectors share this run's transport and egress policy.
+  registerConnectors(vm, {
+    transport: rt.transport,
+    egress: (surface, url) => rt.egress.check(surface, url),
+  });
   registerPostgresMock(vm, rt.handles);
   const transports = new TransportState(rt.handles);
   registerSseServer(vm, rt.handles);
