@@ -1,5 +1,5 @@
 // The observability summary of a run record (`run.observability`, schema
-// version 4): an action graph (the run, the trigger that started it, a
+// version 4): an action graph (run-action-graph.ts: the run, its trigger, a
 // node per stage — `predicate` for condition stages — and per delegated
 // worker, joined by entry / trigger_dispatch / transition / predicate_gate
 // / delegates edges), planner rounds of agentic stages, worker lineage,
@@ -9,55 +9,13 @@
 // files, read through `RunFiles`), so any saved run can be summarised.
 
 import { Dict, type Value } from "../../vm/values.ts";
+import { count, dictOf, dicts, strings, text } from "./record-read.ts";
+import { runActionGraph } from "./run-action-graph.ts";
 
 /** File access for the sidecar next to a persisted run (absent in pure derivations). */
 export interface RunFiles {
   exists(path: string): boolean;
   readText(path: string): string | null;
-}
-
-const text = (d: Dict | null, k: string): string | null => {
-  const v = d?.get(k);
-  return typeof v === "string" ? v : null;
-};
-const count = (d: Dict | null, k: string): number => {
-  const v = d?.get(k);
-  return typeof v === "number" && v > 0 ? v : 0;
-};
-const dictOf = (d: Dict | null, k: string): Dict | null => {
-  const v = d?.get(k);
-  return v instanceof Dict ? v : null;
-};
-const dicts = (d: Dict | null, k: string): Dict[] => {
-  const v = d?.get(k);
-  return Array.isArray(v) ? v.filter((x): x is Dict => x instanceof Dict) : [];
-};
-const strings = (d: Dict | null, k: string): string[] => {
-  const v = d?.get(k);
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-};
-
-interface GraphNode {
-  id: string;
-  label: string;
-  kind: string;
-  status: string;
-  outcome: string;
-  trace_id: string | null;
-  stage_id: string | null;
-  node_id: string | null;
-  worker_id: string | null;
-  run_id: string | null;
-  run_path: string | null;
-  metadata: Record<string, Value>;
-}
-
-function nodeValue(n: GraphNode): Dict {
-  return Dict.of({ ...n, metadata: Dict.of(n.metadata) });
-}
-
-function edge(from: string, to: string, kind: string, label: string | null): Dict {
-  return Dict.of({ from_id: from, to_id: to, kind, label });
 }
 
 /** `<dir>/<stem>-llm/llm_transcript.jsonl` next to a persisted run. */
@@ -68,21 +26,6 @@ export function llmSidecarPath(runPath: string): string {
   const dot = file.lastIndexOf(".");
   const stem = dot <= 0 ? file : file.slice(0, dot);
   return `${dir}/${stem}-llm/llm_transcript.jsonl`;
-}
-
-function signatureLabel(event: Dict): string {
-  const status = event.get("signature_status");
-  const state = status instanceof Dict ? text(status, "state") : typeof status === "string" ? status : null;
-  return state === "verified" || state === "failed" ? state : "unsigned";
-}
-
-function triggerMetadata(event: Dict): Record<string, Value> {
-  return {
-    provider: text(event, "provider"),
-    event_kind: text(event, "kind"),
-    dedupe_key: text(event, "dedupe_key"),
-    signature_status: signatureLabel(event),
-  };
 }
 
 function compactionEvents(transcript: Dict, stage: Dict | null, prefix: string, path: string | null): Dict[] {
@@ -241,103 +184,14 @@ function daemonEvents(files: RunFiles | null, sidecar: string): Dict[] {
 
 /** The observability record of `run` (persisted at `path`, when it is). */
 export function deriveObservability(run: Dict, path: string | null, files: RunFiles | null): Dict {
-  const runId = text(run, "id") ?? "";
-  const metadata = dictOf(run, "metadata");
-  const trigger = dictOf(metadata, "trigger_event");
-  const traceId = text(trigger, "trace_id") ?? text(metadata, "trace_id");
   const runPath = text(run, "persisted_path");
-  const rootId = `run:${runId}`;
-  const nodes: Dict[] = [];
-  const edges: Dict[] = [];
-  const base = { stage_id: null, node_id: null, worker_id: null };
-  nodes.push(
-    nodeValue({
-      ...base,
-      id: rootId,
-      label: text(run, "workflow_name") ?? text(run, "workflow_id") ?? "",
-      kind: "run",
-      status: text(run, "status") ?? "",
-      outcome: text(run, "status") ?? "",
-      trace_id: traceId,
-      run_id: runId,
-      run_path: runPath,
-      metadata: { workflow_id: text(run, "workflow_id") },
-    }),
-  );
-  let entry = rootId;
-  if (trigger !== null) {
-    const label = `${text(trigger, "provider") ?? ""}:${text(trigger, "kind") ?? ""}`;
-    const triggerId = `trigger:${text(trigger, "id") ?? ""}`;
-    const replayOf = text(metadata, "replay_of_event_id");
-    if (replayOf !== null) {
-      nodes.push(
-        nodeValue({
-          ...base,
-          id: `trigger:${replayOf}`,
-          label: `${label} (original ${replayOf})`,
-          kind: "trigger",
-          status: "historical",
-          outcome: "replayed_from",
-          trace_id: text(trigger, "trace_id"),
-          run_id: runId,
-          run_path: runPath,
-          metadata: triggerMetadata(trigger),
-        }),
-      );
-      edges.push(edge(`trigger:${replayOf}`, triggerId, "replay_chain", "replay chain"));
-    }
-    nodes.push(
-      nodeValue({
-        ...base,
-        id: triggerId,
-        label,
-        kind: "trigger",
-        status: "received",
-        outcome: signatureLabel(trigger),
-        trace_id: text(trigger, "trace_id"),
-        run_id: runId,
-        run_path: runPath,
-        metadata: triggerMetadata(trigger),
-      }),
-    );
-    edges.push(edge(rootId, triggerId, "entry", text(trigger, "id")));
-    entry = triggerId;
-  }
-  const stages = dicts(run, "stages");
-  const transitions = dicts(run, "transitions");
-  const stageNode = (s: Dict): string => `stage:${text(s, "id") ?? ""}`;
-  const byStageId = new Map(stages.map((s) => [text(s, "id") ?? "", s]));
-  const byNodeId = new Map(stages.map((s) => [text(s, "node_id") ?? "", stageNode(s)]));
-  const targets = new Set(transitions.map((t) => text(t, "to_node_id")));
+  const graph = runActionGraph(run);
   const verifications: Dict[] = [];
   const pointers: Dict[] = [];
   const compactions: Dict[] = [];
   const rounds: Dict[] = [];
   let factCount = 0;
-  for (const s of stages) {
-    const sm = dictOf(s, "metadata");
-    const meta: Record<string, Value> = { stage_kind: text(s, "kind") ?? "" };
-    if (text(s, "branch") !== null) meta.branch = text(s, "branch");
-    if (text(sm, "worker_id") !== null) meta.worker_id = text(sm, "worker_id");
-    nodes.push(
-      nodeValue({
-        id: stageNode(s),
-        label: text(s, "node_id") ?? "",
-        kind: text(s, "kind") === "condition" ? "predicate" : "stage",
-        status: text(s, "status") ?? "",
-        outcome: text(s, "outcome") ?? "",
-        trace_id: traceId,
-        stage_id: text(s, "id"),
-        node_id: text(s, "node_id"),
-        worker_id: text(sm, "worker_id"),
-        run_id: null,
-        run_path: null,
-        metadata: meta,
-      }),
-    );
-    if (!targets.has(text(s, "node_id"))) {
-      edges.push(edge(entry, stageNode(s), trigger !== null ? "trigger_dispatch" : "entry", null));
-    }
+  for (const s of dicts(run, "stages")) {
     if (text(s, "kind") === "verify" || s.get("verification") !== null)
       verifications.push(verificationOutcome(s));
     const transcript = dictOf(s, "transcript");
@@ -361,45 +215,11 @@ export function deriveObservability(run: Dict, path: string | null, files: RunFi
       factCount += round.facts;
     }
   }
-  for (const t of transitions) {
-    const to = byNodeId.get(text(t, "to_node_id") ?? "");
-    if (to === undefined) continue;
-    const fromStage = byStageId.get(text(t, "from_stage_id") ?? "") ?? null;
-    const from =
-      (fromStage === null ? null : stageNode(fromStage)) ??
-      byNodeId.get(text(t, "from_node_id") ?? "") ??
-      rootId;
-    const kind =
-      fromStage !== null && text(fromStage, "kind") === "condition" ? "predicate_gate" : "transition";
-    edges.push(edge(from, to, kind, text(t, "branch")));
-  }
-  const stageIds = new Map(stages.map((s) => [text(s, "id"), stageNode(s)]));
-  const lineage = dicts(run, "child_runs").map((c) => {
-    const workerId = text(c, "worker_id") ?? "";
-    const parentStage = text(c, "parent_stage_id");
-    nodes.push(
-      nodeValue({
-        id: `worker:${workerId}`,
-        label: text(c, "worker_name") ?? "",
-        kind: "worker",
-        status: text(c, "status") ?? "",
-        outcome: text(c, "status") ?? "",
-        trace_id: traceId,
-        stage_id: parentStage,
-        node_id: null,
-        worker_id: workerId,
-        run_id: text(c, "run_id"),
-        run_path: text(c, "run_path"),
-        metadata: { worker_name: text(c, "worker_name"), task: text(c, "task") },
-      }),
-    );
-    const parentNode = parentStage === null ? undefined : stageIds.get(parentStage);
-    if (parentNode !== undefined)
-      edges.push(edge(parentNode, `worker:${workerId}`, "delegates", text(c, "worker_name")));
-    return Dict.of({
-      worker_id: workerId,
+  const lineage = dicts(run, "child_runs").map((c) =>
+    Dict.of({
+      worker_id: text(c, "worker_id") ?? "",
       worker_name: text(c, "worker_name") ?? "",
-      parent_stage_id: parentStage,
+      parent_stage_id: text(c, "parent_stage_id"),
       task: text(c, "task") ?? "",
       status: text(c, "status") ?? "",
       session_id: text(c, "session_id"),
@@ -407,8 +227,8 @@ export function deriveObservability(run: Dict, path: string | null, files: RunFi
       run_id: text(c, "run_id"),
       run_path: text(c, "run_path"),
       snapshot_path: text(c, "snapshot_path"),
-    });
-  });
+    }),
+  );
   const runTranscript = dictOf(run, "transcript");
   if (runTranscript !== null) {
     pointers.push(
@@ -442,8 +262,8 @@ export function deriveObservability(run: Dict, path: string | null, files: RunFi
     schema_version: 4,
     planner_rounds: rounds,
     research_fact_count: factCount,
-    action_graph_nodes: nodes,
-    action_graph_edges: edges,
+    action_graph_nodes: graph.nodes,
+    action_graph_edges: graph.edges,
     worker_lineage: lineage,
     verification_outcomes: verifications,
     transcript_pointers: pointers,

@@ -10,15 +10,8 @@ import { runtimeError } from "../../vm/errors.ts";
 import { CallRequest, Closure, Dict, HFloat, NativeCall, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { normalizeArtifactList, type RecordEnv } from "../orchestration/artifacts.ts";
-import {
-  type AssembleOptions,
-  assembleContext,
-  assembledValue,
-  candidateChunks,
-  chunkValue,
-  parseAssembleOptions,
-  renderAssembled,
-} from "./assemble.ts";
+import { type AssembleOptions, assembleContext, candidateChunks } from "./assemble.ts";
+import { assembledValue, chunkValue, parseAssembleOptions, renderAssembled } from "./assemble-values.ts";
 import type { StageSite } from "./stage-site.ts";
 
 /** Scores a ranker returned, keyed by candidate chunk id (missing or nil scores count 0). */

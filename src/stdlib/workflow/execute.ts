@@ -14,16 +14,15 @@ import { v7 as uuidV7 } from "uuid";
 import { approvalPolicyValue, intersectApproval, parseApprovalPolicy } from "../../llm/agent/approval.ts";
 import { enterNestedExecution, NestedBudgetExhausted } from "../../runtime/budget/nested-budget.ts";
 import { childRunFromWorker } from "../../runtime/workflow/child-runs.ts";
-import { dispatchContextOf } from "../../runtime/triggers/dispatch-context.ts";
 import { CapabilityPolicy, PolicyError } from "../../runtime/policy/capability-policy.ts";
 import { push, type Stack, type TaskContext, top } from "../../runtime/task-context.ts";
-import { display } from "../../vm/display.ts";
 import { runtimeError } from "../../vm/errors.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import { readEnv } from "../system/locations.ts";
 import { joinPath } from "../system/path-text.ts";
 import { nextEdges, nowStamp, type WorkflowGraph } from "./graph.ts";
 import { replayStage } from "./replay.ts";
+import { configureRun, optionText } from "./run-setup.ts";
 import {
   addCheckpoint,
   addChildRun,
@@ -38,16 +37,8 @@ import { type Delegate, type ExecutedStage, executeStage } from "./stage-run.ts"
 import { callBuiltin, type StageSite, withContext } from "./stage-site.ts";
 import { filterTools, toolsPolicy } from "./tool-policy.ts";
 import { usageDelta, usageSnapshot } from "./usage.ts";
-import { builtinCeiling, reportValue, validateWorkflow } from "./validate.ts";
+import { builtinCeiling, validateWorkflow } from "./validate.ts";
 import { graphContracts, withGraphContracts } from "./verification.ts";
-
-/** A string option, or null when missing, nil or empty. */
-export function optionText(options: Dict, key: string): string | null {
-  const v = options.get(key);
-  if (v === null) return null;
-  const s = display(v);
-  return s === "" || s === "nil" ? null : s;
-}
 
 function loadRun(site: StageSite, options: Dict, pathKey: string, runKey: string): RunState | null {
   const path = optionText(options, pathKey);
@@ -329,73 +320,4 @@ function skillRegistry(v: Value): Value {
   if (v instanceof Dict && v.get("_type") === "skill_registry") return v;
   if (Array.isArray(v)) return Dict.of({ _type: "skill_registry", skills: v });
   return null;
-}
-
-function configureRun(
-  run: RunState,
-  input: WorkflowRun,
-  report: ReturnType<typeof validateWorkflow>,
-  resumed: boolean,
-  replayMode: string | null,
-  replaySource: RunState | null,
-): void {
-  const { graph: g, options, task, site } = input;
-  const parentRunId = optionText(options, "parent_run_id");
-  run.workflowId = g.id;
-  run.workflowName = g.name;
-  run.task = task;
-  run.status = "running";
-  run.parentRunId = parentRunId ?? run.parentRunId;
-  run.rootRunId ??= optionText(options, "root_run_id") ?? parentRunId ?? run.id;
-  if (run.execution === null && options.get("execution") !== null)
-    run.execution = recordData(options.get("execution"));
-  if (run.transcript === null && options.get("transcript") instanceof Dict)
-    run.transcript = options.get("transcript");
-  const m = run.metadata;
-  m.set("effective_policy", run.policy);
-  for (const key of ["parent_worker_id", "parent_stage_id"]) {
-    const v = optionText(options, key);
-    if (v !== null) m.set(key, v);
-  }
-  if (options.get("delegated") === true) m.set("delegated", true);
-  if (run.parentRunId !== null) m.set("parent_run_id", run.parentRunId);
-  if (run.rootRunId !== null) m.set("root_run_id", run.rootRunId);
-  if (run.execution !== null) m.set("execution", run.execution);
-  m.set("mutation_session", mutationSession(run, options));
-  if (g.metadata.keys().length > 0) m.set("workflow_metadata", recordData(g.metadata));
-  const dispatch = site.owner === null ? null : dispatchContextOf(site.owner);
-  const trigger =
-    options.get("trigger_event") instanceof Dict
-      ? (options.get("trigger_event") as Dict)
-      : (dispatch?.event ?? null);
-  if (trigger !== null) {
-    m.set("trigger_event", recordData(trigger));
-    m.set("trace_id", trigger.get("trace_id") ?? dispatch?.traceId ?? null);
-  }
-  if (dispatch?.replayOfEventId) m.set("replay_of_event_id", dispatch.replayOfEventId);
-  m.set("workflow_version", g.version);
-  m.set("validation", reportValue(report));
-  m.set("resumed", resumed && run.stages.length > 0);
-  if (replayMode !== null) m.set("replay_mode", replayMode);
-  if (replaySource !== null) m.set("replayed_from", replaySource.id);
-}
-
-/** The audit record of what the run may change (`audit` option fields win). */
-function mutationSession(run: RunState, options: Dict): Dict {
-  const audit = options.get("audit") instanceof Dict ? (options.get("audit") as Dict) : new Dict();
-  const adapter = run.execution instanceof Dict ? str(run.execution, "adapter") : null;
-  const scope =
-    str(audit, "mutation_scope") ??
-    optionText(options, "mutation_scope") ??
-    (adapter === "worktree" ? "apply_worktree" : "read_only");
-  const approval = audit.get("approval_policy") ?? options.get("approval_policy");
-  return new Dict(
-    new Map<string, Value>([
-      ...audit.map,
-      ["run_id", run.id],
-      ["execution_kind", "workflow"],
-      ["mutation_scope", scope],
-      ["approval_policy", approval === null ? null : recordData(approval)],
-    ]),
-  );
 }
