@@ -12,7 +12,12 @@
 
 import { v7 as uuidV7 } from "uuid";
 import { approvalPolicyValue, intersectApproval, parseApprovalPolicy } from "../../llm/agent/approval.ts";
-import { enterNestedExecution, NestedBudgetExhausted } from "../../runtime/budget/nested-budget.ts";
+import {
+  type DescentSink,
+  enterNestedExecution,
+  NestedBudgetExhausted,
+} from "../../runtime/budget/nested-budget.ts";
+import { agentRuntimeOf } from "../../llm/agent/runtime-state.ts";
 import { childRunFromWorker } from "../../runtime/workflow/child-runs.ts";
 import { CapabilityPolicy, PolicyError } from "../../runtime/policy/capability-policy.ts";
 import { push, type Stack, type TaskContext, top } from "../../runtime/task-context.ts";
@@ -85,6 +90,7 @@ function intersectAll(policies: readonly CapabilityPolicy[]): CapabilityPolicy {
 }
 
 function stageContext(
+  descents: DescentSink,
   base: TaskContext,
   g: WorkflowGraph,
   node: Dict,
@@ -102,7 +108,7 @@ function stageContext(
   const withPolicy = push(base.slots.executionPolicies, bound);
   let entered: Stack<unknown>;
   try {
-    entered = enterNestedExecution(withPolicy, null, "workflow_stage", nodeId).policies;
+    entered = enterNestedExecution(withPolicy, null, "workflow_stage", nodeId, descents).policies;
   } catch (e) {
     if (e instanceof NestedBudgetExhausted) throw e.toVmError();
     throw e;
@@ -255,7 +261,7 @@ export async function executeWorkflow(input: WorkflowRun): Promise<Dict> {
     const node = withGraphContracts(withRuntimeOverrides(raw, options), contracts);
     const stageId = `${run.id}:${current}:${run.stages.length + 1}`;
     const startedAt = nowStamp();
-    const scoped = stageContext(base, g, node, current);
+    const scoped = stageContext((d) => agentRuntimeOf(site.vm).descents.push(d), base, g, node, current);
     const executed =
       replayMode === "deterministic"
         ? replayStage(current, replayStages)
