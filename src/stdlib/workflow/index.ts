@@ -2,9 +2,7 @@
 // workflow_execute and its stages, workflow messages, action-graph and
 // context assembly support, delegated workers and daemons.
 
-import type { DurableFs } from "../../state/durable-fs.ts";
 import type { Vm } from "../../vm/vm.ts";
-import type { StdlibHost } from "../host-api.ts";
 import type { SystemHost } from "../system/host.ts";
 import { v7 as uuidV7 } from "uuid";
 import type { RecordEnv } from "../orchestration/artifacts.ts";
@@ -17,10 +15,9 @@ import { registerWorkflowMessages } from "./messages.ts";
 import { registerPlanBuiltins } from "./plan-builtins.ts";
 import { delegatedStage, registerWorkflowWorkers } from "./workers.ts";
 
+/** What the workflow runtime reaches the machine through (files, processes, environment, clock). */
 export interface WorkflowHosts {
   readonly system: SystemHost;
-  readonly stdlib: StdlibHost;
-  readonly durable: DurableFs;
 }
 
 /** Installs the workflow builtins; registerAgents and registerOrchestration must already be installed. */

@@ -12,8 +12,6 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compileSource, createVm, knownNamesOf, uncaughtMessage } from "../../engine.ts";
-import { nodeStdlibHost } from "../../host/stdlib-host.ts";
-import { nodeDurableFs } from "../../host/state-host.ts";
 import { nodeSystemHost } from "../../host/system-host.ts";
 import { registerWorkflows } from "./index.ts";
 
@@ -27,7 +25,7 @@ after(() => rmSync(stateDir, { recursive: true, force: true }));
 async function run(file: string): Promise<{ stdout: string; error?: string }> {
   const out: string[] = [];
   const vm = createVm({ output: (s) => out.push(s), errorOutput: () => {} });
-  registerWorkflows(vm, { system: nodeSystemHost, stdlib: nodeStdlibHost, durable: nodeDurableFs });
+  registerWorkflows(vm, { system: nodeSystemHost });
   const source = readFileSync(file, "utf8");
   const compiled = compileSource(source, file, false, undefined, knownNamesOf(vm));
   if (!compiled.module) return { stdout: "", error: compiled.diagnostics.map((d) => d.message).join("\n") };
