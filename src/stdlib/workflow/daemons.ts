@@ -107,7 +107,7 @@ export function registerDaemons(vm: Vm, system: SystemHost): void {
   const find = (v: Value | undefined, builtin: string): Daemon => {
     const id = handleId(v, builtin);
     const d = daemons().get(id);
-    if (d === undefined) throw runtimeError(`unknown daemon '${id}'`);
+    if (d === undefined) throw runtimeError(`${builtin}: unknown daemon '${id}'`);
     return d;
   };
   const byRoot = (root: string): Daemon | undefined => [...daemons().values()].find((d) => d.root === root);

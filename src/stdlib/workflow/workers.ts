@@ -168,16 +168,20 @@ function resumeAgent(services: (ctx: BuiltinContext) => WorkerServices, delegate
     try {
       text = s.system.readText(resolveFsPath(ctx, s.system, path));
     } catch (e) {
-      throw runtimeError(`worker snapshot read error: ${e instanceof Error ? e.message : String(e)}`);
+      throw runtimeError(
+        `resume_agent: worker snapshot read error: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     let snapshot: Value;
     try {
       snapshot = parseJson(text);
     } catch (e) {
-      throw runtimeError(`worker snapshot parse error: ${e instanceof Error ? e.message : String(e)}`);
+      throw runtimeError(
+        `resume_agent: worker snapshot parse error: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     if (!(snapshot instanceof Dict))
-      throw runtimeError("worker snapshot parse error: expected a JSON object");
+      throw runtimeError("resume_agent: worker snapshot parse error: expected a JSON object");
     const w = restoreWorker(
       s.vm,
       snapshot.with("snapshot_path", path),
