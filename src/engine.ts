@@ -30,10 +30,11 @@ import { registerNumericStdlib } from "./stdlib/numeric/index.ts";
 import { registerOrchestration } from "./stdlib/orchestration/index.ts";
 import { registerStateStdlib } from "./stdlib/state/index.ts";
 import { STD_MODULES } from "./stdlib/std/sources.generated.ts";
-import { installProjectSkills, registerTools } from "./stdlib/tools/index.ts";
+import { installProjectHooks, installProjectSkills, registerTools } from "./stdlib/tools/index.ts";
 import { registerSystemStdlib } from "./stdlib/system/index.ts";
 import type { SystemHost } from "./stdlib/system/host.ts";
 import { registerTemplates } from "./stdlib/template/index.ts";
+import { registerWorkflows } from "./stdlib/workflow/index.ts";
 import type { Node } from "./syntax/ast.ts";
 import { parse } from "./syntax/parser.ts";
 import { display } from "./vm/display.ts";
@@ -190,6 +191,8 @@ export function createVm(setup: VmSetup = {}): Vm {
     stdlib: host,
     durable: nodeDurableFs,
   });
+  // After registerOrchestration: it wraps spawn_agent and reuses the run-record builtins.
+  registerWorkflows(vm, { system: setup.systemHost ?? nodeSystemHost });
   vm.globals.set("argv", [...(setup.argv ?? [])]);
   return vm;
 }
@@ -213,7 +216,9 @@ export async function runSource(
   if (!compiled.module) return { kind: "diagnostics", diagnostics: compiled.diagnostics };
   const onAbort = (): void => vm.cancelAll();
   setup.signal?.addEventListener("abort", onAbort, { once: true });
-  const result = await vm.run(compiled.module);
+  // harn.toml [[hooks]]: their handler modules load (top level included) before the program starts.
+  const hooksError = await installProjectHooks(vm, file);
+  const result = hooksError !== null ? { value: null, error: hooksError } : await vm.run(compiled.module);
   setup.signal?.removeEventListener("abort", onAbort);
   if (result.error) return { kind: "error", error: result.error };
   return { kind: "ok", value: result.value };

@@ -32,6 +32,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // Agent workers persist snapshots; keep them out of the repository.
 const workerState = mkdtempSync(path.join(tmpdir(), "harn-fixture-workers-"));
 process.env.HARN_WORKER_STATE_DIR = workerState;
+process.env.HARN_RUN_DIR = path.join(workerState, "runs");
 // No fixture may reach a real model, whatever API keys the environment holds.
 process.env.HARN_LLM_CALLS_DISABLED = "1";
 const fixturesRoot = path.join(here, "fixtures");
