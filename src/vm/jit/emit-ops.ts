@@ -133,9 +133,17 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       }
       const at = `tb + ${d - argc}`;
       const retSp = byName ? at : `tb + ${d - argc - 1}`;
-      const result = s(byName ? d - argc : d - argc - 1);
+      const resultDepth = byName ? d - argc : d - argc - 1;
+      const result = s(resultDepth);
+      const args = Array.from({ length: argc }, (_, i) => s(d - argc + i)).join(", ");
+      const back = `if (r !== 0 || task.fiber !== fiber || fiber.frames[fiber.frames.length - 1] !== frame) return r; live = true; ${result} = stack[${retSp}];`;
+      // A builtin runs right here on a fresh argument list; only a result that is not a
+      // plain value (a Promise, a callback request) hands the frame to the shared path.
+      g.line(
+        `if (${callee} instanceof H.BuiltinRef) { const res = ${callee}.fn([${args}], rt.contextFor(task)); if (H.isPlain(res)) ${result} = res; else { ${g.spill(resultDepth)} frame.ip = ${g.next}; fiber.sp = ${retSp}; live = false; const r = H.deliver(rt, task, fiber, res); ${back} } }`,
+      );
       return g.line(
-        `{ ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; const r = H.invoke(rt, task, fiber, ${callee}, ${at}, ${argc}, ${retSp}); if (r !== 0 || task.fiber !== fiber || fiber.frames[fiber.frames.length - 1] !== frame) return r; live = true; ${result} = stack[${retSp}]; }${byName ? " }" : ""}`,
+        `else { ${g.spill(d)} frame.ip = ${g.next}; fiber.sp = tb + ${d}; live = false; const r = H.invoke(rt, task, fiber, ${callee}, ${at}, ${argc}, ${retSp}); ${back} }${byName ? " }" : ""}`,
       );
     }
     case Op.CallMethod:

@@ -15,6 +15,7 @@ import { add, contains, div, mod, mul, neg, pow, sub } from "../operators.ts";
 import { checkParam } from "../param-check.ts";
 import type { RuntimeApi } from "../runtime-api.ts";
 import {
+  BuiltinRef,
   type BuiltinResult,
   CallRequest,
   Cell,
@@ -61,6 +62,7 @@ function isPlain(r: BuiltinResult): r is Value {
 }
 
 export const JIT_HELPERS = {
+  BuiltinRef,
   methodSite,
   isPlain,
   deliver,
