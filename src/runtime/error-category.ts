@@ -30,7 +30,7 @@ export function parseCategory(text: string): ErrorCategory {
   return CATEGORY_NAMES.has(text) ? (text as ErrorCategory) : "generic";
 }
 
-const STATUS_CATEGORIES: Record<number, ErrorCategory> = {
+const STATUS_CATEGORIES: Readonly<Record<number, ErrorCategory>> = {
   401: "auth",
   403: "auth",
   404: "not_found",
@@ -46,10 +46,15 @@ const STATUS_CATEGORIES: Record<number, ErrorCategory> = {
   502: "server_error",
 };
 
+/** The error category an HTTP status implies, if any (401 auth, 429 rate_limit, 503 overloaded, ...). */
+export function categoryForHttpStatus(status: number): ErrorCategory | undefined {
+  return STATUS_CATEGORIES[status];
+}
+
 /** Categorizes an error message: HTTP status codes first, then well-known identifiers. */
 export function classifyMessage(message: string): ErrorCategory {
   for (const m of message.matchAll(/(?<!\d)([45]\d\d)(?!\d)/g)) {
-    const category = STATUS_CATEGORIES[Number(m[1])];
+    const category = categoryForHttpStatus(Number(m[1]));
     if (category) return category;
   }
   if (message.includes("Deadline exceeded") || message.includes("context deadline exceeded"))

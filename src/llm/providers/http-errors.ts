@@ -12,6 +12,7 @@ import type { ErrorCategory } from "../../vm/errors.ts";
 import { LlmError } from "../errors.ts";
 import { TransportError } from "../transport/errors.ts";
 import { parseRetryAfter } from "../transport/retry.ts";
+import { categoryForHttpStatus } from "../../runtime/error-category.ts";
 
 /** The taxonomy tag a failed response is labelled with (the reference's legacy names). */
 export type HttpFailureTag =
@@ -108,24 +109,8 @@ export function failureTag(status: number, body: string): HttpFailureTag {
   return "unknown";
 }
 
-const STATUS_CATEGORIES: Readonly<Record<number, ErrorCategory>> = {
-  401: "auth",
-  403: "auth",
-  404: "not_found",
-  410: "not_found",
-  408: "timeout",
-  504: "timeout",
-  522: "timeout",
-  524: "timeout",
-  429: "rate_limit",
-  503: "overloaded",
-  529: "overloaded",
-  500: "server_error",
-  502: "server_error",
-};
-
 function categoryFor(status: number, tag: HttpFailureTag, lowerBody: string): ErrorCategory {
-  const byStatus = STATUS_CATEGORIES[status];
+  const byStatus = categoryForHttpStatus(status);
   if (byStatus) return byStatus;
   switch (tag) {
     case "auth_failure":
