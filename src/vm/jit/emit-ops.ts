@@ -51,6 +51,12 @@ function str(v: string): string {
   return `(typeof ${v} === "string" ? ${v} : H.display(${v}))`;
 }
 
+/** Opens a block binding `callee` to the named function, resolved once per call site. */
+function calleeBySite(g: Gen, nameIndex: number): string {
+  g.usesSites = true;
+  return `{ let callee = sites[${g.ip}]; if (callee === undefined) { callee = rt.resolveCallee(module, ${g.name(nameIndex)}); sites[${g.ip}] = callee; }`;
+}
+
 export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
   const top = s(d - 1);
   const L = (slot: number): string => `l${slot}`;
@@ -125,10 +131,7 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       g.line(`if (--task.jitBudget <= 0) ${g.exit(d, g.ip, JitExit.Budget)}`);
       let callee = s(d - argc - 1);
       if (byName) {
-        g.usesSites = true;
-        g.line(
-          `{ let callee = sites[${g.ip}]; if (callee === undefined) { callee = rt.resolveCallee(module, ${g.name(a[0]!)}); sites[${g.ip}] = callee; }`,
-        );
+        g.line(calleeBySite(g, a[0]!));
         callee = "callee";
       }
       const at = `tb + ${d - argc}`;
@@ -175,10 +178,7 @@ export function emitOp(g: Gen, op: Op, a: Int32Array, d: number): void {
       g.line(`if (--task.jitBudget <= 0) ${g.exit(d, g.ip, JitExit.Budget)}`);
       let callee = s(d - argc - 1);
       if (byName) {
-        g.usesSites = true;
-        g.line(
-          `{ let callee = sites[${g.ip}]; if (callee === undefined) { callee = rt.resolveCallee(module, ${g.name(a[0]!)}); sites[${g.ip}] = callee; }`,
-        );
+        g.line(calleeBySite(g, a[0]!));
         callee = "callee";
       }
       return g.line(
