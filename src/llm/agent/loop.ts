@@ -52,6 +52,7 @@ import { nativeToolName } from "../tools/tool-search.ts";
 import { checkToolBackends, declaredTools } from "./tool-surface.ts";
 import { newId } from "./transcript.ts";
 import { runTurnCall, turnRequest } from "./turn-call.ts";
+import { withStepModel } from "../../runtime/steps/index.ts";
 
 export interface AgentLoopInput {
   readonly vm: Vm;
@@ -212,7 +213,8 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<Dict> {
     }
     throw e;
   }
-  const call = parseCallOptions(llm, [input.prompt, input.system, options]);
+  // Inside an `@step` with a model, a loop that names no model uses the step's.
+  const call = parseCallOptions(llm, [input.prompt, input.system, withStepModel(input.owner, options)]);
   let messages = [...call.request.messages];
   let summary: string | null = null;
   if (!anonymous) {

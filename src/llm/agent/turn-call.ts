@@ -18,6 +18,7 @@ import { feedbackMessage, type AgentToolCall } from "./messages.ts";
 import { callInLoop, type LoopEnv, type LoopState, offersTools } from "./loop-state.ts";
 import { parseTaggedReply } from "./text-protocol.ts";
 import { transcriptEvent } from "./transcript.ts";
+import { chargeStepForResponse } from "../step-usage.ts";
 
 export interface TurnReply {
   readonly text: string;
@@ -59,8 +60,9 @@ async function callWithLoopRetries(
   const opts = { ...env.call, budget: null, request };
   const { llmRetries, llmBackoffMs } = env.config;
   for (let attempt = 0; ; attempt++) {
+    let response: LlmResponse;
     try {
-      return await attemptOnce(ctx, opts, request);
+      response = await attemptOnce(ctx, opts, request);
     } catch (e) {
       if (attempt >= llmRetries || env.signal.aborted || !isRetryableLlmError(e)) {
         throw llmThrown(e, request.provider, request.model);
@@ -79,7 +81,11 @@ async function callWithLoopRetries(
           ? e.retryAfterMs
           : llmBackoffMs * 2 ** Math.min(attempt + 1, 5);
       await sleep(delay, env.signal);
+      continue;
     }
+    // Outside the retry guard: a step budget crossed by this turn fails the loop as is.
+    chargeStepForResponse(env.host.owner, response);
+    return response;
   }
 }
 

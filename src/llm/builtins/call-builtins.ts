@@ -4,18 +4,17 @@
 // LLM error dict (llm/errors.ts), and the `_safe` variants return
 // `{ok, response|data, error}` envelopes instead of throwing.
 
-import { recordStepUsage, stepModelDefault } from "../../runtime/steps/index.ts";
-import { display } from "../../vm/display.ts";
+import { withStepModel } from "../../runtime/steps/index.ts";
 import { cancellable } from "../../vm/scheduler.ts";
 import type { Task } from "../../vm/task.ts";
 import { Dict, type Value } from "../../vm/values.ts";
 import type { Vm } from "../../vm/vm.ts";
 import { type CallContext, executeLlmCall } from "../call.ts";
-import { callCost } from "../catalog/pricing.ts";
 import { classifyLlmError, failureFacts, llmThrown } from "../errors.ts";
 import { parseCallOptions } from "../options.ts";
 import type { LlmState } from "../state.ts";
 import { dataOf, structuredArgs, structuredResult } from "../structured.ts";
+import { chargeStepForResult } from "../step-usage.ts";
 
 /** Runs `work` for the calling task, aborting it if the task is cancelled. */
 export function runCall(
@@ -30,35 +29,21 @@ export function runCall(
 }
 
 /** Inside an `@step` with a model, calls that name no model use the step's. */
-function withStepModel(task: Task | null | undefined, args: readonly Value[]): readonly Value[] {
-  const model = task ? stepModelDefault(task) : null;
-  if (model === null) return args;
-  const options = args[2];
-  if (options instanceof Dict && options.get("model") !== null) return args;
-  const base = options instanceof Dict ? options : new Dict();
-  return [args[0] ?? null, args[1] ?? null, base.with("model", model), ...args.slice(3)];
-}
-
-/** Charges the call's usage to the innermost active step, which fails once over its budget. */
-function chargeStep(task: Task | null | undefined, result: Dict): void {
-  if (!task) return;
-  const model = display(result.get("model"));
-  const input = Number(result.get("input_tokens") ?? 0);
-  const output = Number(result.get("output_tokens") ?? 0);
-  const cost = callCost(display(result.get("provider")), model, input, output);
-  recordStepUsage(task, model, input, output, cost);
+function argsWithStepModel(task: Task | null | undefined, args: readonly Value[]): readonly Value[] {
+  const options = withStepModel(task, args[2] ?? null);
+  return options === (args[2] ?? null) ? args : [args[0] ?? null, args[1] ?? null, options, ...args.slice(3)];
 }
 
 /** llm_call semantics: result dict, or the LLM error dict thrown. */
 async function llmCall(ctx: CallContext, args: readonly Value[]): Promise<Dict> {
-  const opts = parseCallOptions(ctx.state, withStepModel(ctx.task, args));
+  const opts = parseCallOptions(ctx.state, argsWithStepModel(ctx.task, args));
   let result: Dict;
   try {
     result = await executeLlmCall(ctx, opts);
   } catch (e) {
     throw llmThrown(e, opts.request.provider, opts.request.model);
   }
-  chargeStep(ctx.task, result);
+  chargeStepForResult(ctx.task, result);
   return result;
 }
 

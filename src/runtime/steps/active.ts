@@ -41,6 +41,14 @@ export function stepModelDefault(task: Task): string | null {
   return activeStep(task)?.def.model ?? null;
 }
 
+/** LLM call options with the innermost step's model filled in when they name none. */
+export function withStepModel(task: Task | null | undefined, options: Value): Value {
+  const model = task ? stepModelDefault(task) : null;
+  if (model === null) return options;
+  if (options instanceof Dict && options.get("model") !== null) return options;
+  return (options instanceof Dict ? options : new Dict()).with("model", model);
+}
+
 function budgetExhausted(step: ActiveStep, limit: "max_tokens" | "max_usd", limitValue: number): Dict {
   const def = step.def;
   return Dict.of({

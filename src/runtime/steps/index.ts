@@ -12,7 +12,7 @@ import { hookHandler, parseHookEvent } from "./hooks.ts";
 import { completedStepValue, type StepRegistry, stepRegistryFor } from "./registry.ts";
 import { trackedCall } from "./step-call.ts";
 
-export { recordStepUsage, stepModelDefault } from "./active.ts";
+export { recordStepUsage, stepModelDefault, withStepModel } from "./active.ts";
 
 function interceptorFor(reg: StepRegistry): CallInterceptor {
   return {
