@@ -1,7 +1,8 @@
-// The parser entry point and declarations: pipelines, imports, attributes,
-// fn / gen fn, tool, skill, eval_pack, type, enum, struct, interface and
-// impl. `parse()` turns source text into a program plus diagnostics; it
-// recovers at top-level items so one run reports several syntax errors.
+// The parser entry point and the top-level items: pipelines, imports,
+// `pub`, attributed declarations, tool, skill and eval_pack (functions,
+// attributes and type-level declarations: parse-declarations.ts).
+// `parse()` turns source text into a program plus diagnostics; it recovers
+// at top-level items so one run reports several syntax errors.
 
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Attribute, Node, TypeExpr } from "./ast.ts";
