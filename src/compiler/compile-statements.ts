@@ -2,30 +2,18 @@
 // shared cells (so local functions can recurse and call each other),
 // `defer` (the rest of the block runs inside try/finally), let/var with
 // destructuring patterns, assignment to names/properties/indexes (values
-// are immutable, so `a.b[i] = v` rebuilds `a.b` and then `a`), and type,
-// struct, enum, interface, impl and tool declarations.
+// are immutable, so `a.b[i] = v` rebuilds `a.b` and then `a`). Declarations
+// are compiled by compile-declarations.ts.
 
 import { Op } from "../bytecode/opcodes.ts";
-import type { TypeDeclInfo } from "../bytecode/proto.ts";
-import { expandAliases, type SchemaJson, typeToSchema } from "../check/type-schema.ts";
-import type { BindingPattern, Node, NodeOf, TypeExpr } from "../syntax/ast.ts";
+import type { BindingPattern, Node, NodeOf } from "../syntax/ast.ts";
 import { peelAttributes } from "../syntax/ast.ts";
-import { ControlCompiler } from "./compile-control.ts";
+import { DeclarationCompiler, HOISTED } from "./compile-declarations.ts";
 import type { LocalVar } from "./fn-state.ts";
 
 const COMPOUND_OPS: Record<string, Op> = { "+": Op.Add, "-": Op.Sub, "*": Op.Mul, "/": Op.Div, "%": Op.Mod };
 
-/** Declarations defined before the other statements of their block. */
-const HOISTED = new Set<Node["kind"]>([
-  "FnDecl",
-  "StructDecl",
-  "EnumDecl",
-  "InterfaceDecl",
-  "ImplBlock",
-  "TypeDecl",
-]);
-
-export abstract class StatementCompiler extends ControlCompiler {
+export abstract class StatementCompiler extends DeclarationCompiler {
   compileBlockValue(body: readonly Node[]): void {
     this.compileScoped(body, true);
   }
@@ -194,196 +182,6 @@ export abstract class StatementCompiler extends ControlCompiler {
         return;
     }
     if (want) this.emit(Op.Nil);
-  }
-
-  private compileAttributed(node: NodeOf<"AttributedDecl">): void {
-    const inner = node.inner;
-    if (inner.kind === "FnDecl") this.compileFnDecl(inner);
-    else if (!HOISTED.has(inner.kind)) this.compileStatement(inner, false);
-  }
-
-  /**
-   * A statement-position `eval_pack` runs its body and then `summarize`,
-   * in a scope where `id`, `version` and each declared field are bound to
-   * the registered pack's values.
-   */
-  private compileEvalPackBody(node: NodeOf<"EvalPackDecl">): void {
-    if (node.body.length === 0 && node.summarize === undefined) return;
-    const span = node.span;
-    const at = <T extends object>(init: T): T & { span: typeof span } => ({ ...init, span });
-    const pack: Node = at({ kind: "Ident", name: node.bindingName });
-    const names = ["id", "version", ...node.fields.map(([k]) => k)];
-    const lets: Node[] = [...new Set(names)].map(
-      (name) =>
-        at({
-          kind: "Let",
-          pattern: { kind: "Ident", name },
-          value: at({ kind: "Property", object: pack, name, optional: false }),
-        }) as Node,
-    );
-    this.compileBody([...lets, ...node.body, ...(node.summarize ?? [])], false);
-  }
-
-  protected compileFnDecl(node: NodeOf<"FnDecl">): void {
-    if (this.atModuleTop()) return; // defined in the module prologue
-    const proto = this.compileFunction(node.name, node.params, node.body, {
-      implicitReturn: false,
-      isStream: node.isStream,
-      span: node.span,
-    });
-    this.at(node);
-    this.emit(Op.Closure, this.fn.code.addProto(proto));
-    const cell = this.fn.lookupLocal(node.name);
-    this.emitDefine(node.name, false, cell?.isCell ? cell : undefined);
-  }
-
-  /** Emits the closure for a module-level function and stores it in its global. */
-  protected defineModuleFn(node: NodeOf<"FnDecl">): void {
-    const proto = this.compileFunction(node.name, node.params, node.body, {
-      implicitReturn: false,
-      isStream: node.isStream,
-      span: node.span,
-    });
-    this.at(node);
-    this.emit(Op.Closure, this.fn.code.addProto(proto));
-    this.emit(Op.SetGlobal, this.declareGlobal(node.name, false).index);
-  }
-
-  /**
-   * `tool NAME(params) -> T { body }` binds NAME to a one-tool registry:
-   * `__tool_decl(name, description, handler, params, defaults, returns)`
-   * (llm/tools/decl.ts) where `params` is a constant list of `{name, schema,
-   * has_default}` (annotation schemas in Harn form, aliases expanded),
-   * `defaults` the default values evaluated here, and `returns` the return
-   * annotation's schema or nil. [tools/skills engineer: lowering added for
-   * tool declarations; previously the registry was discarded.]
-   */
-  private compileToolDecl(node: NodeOf<"ToolDecl">): void {
-    const schemaOf = (type: TypeExpr | undefined): SchemaJson | null =>
-      type === undefined ? null : typeToSchema(expandAliases(type, this.typeAliases));
-    this.emitConstStr(node.name);
-    this.emitConstStr(node.description ?? "");
-    const proto = this.compileFunction(node.name, node.params, node.body, {
-      implicitReturn: true,
-      isStream: false,
-      span: node.span,
-    });
-    this.emit(Op.Closure, this.fn.code.addProto(proto));
-    const params: SchemaJson[] = node.params.map((p) => ({
-      name: p.name,
-      schema: schemaOf(p.type),
-      has_default: p.defaultValue !== undefined,
-    }));
-    this.emit(Op.Const, this.fn.code.constant({ k: "json", v: params }));
-    for (const p of node.params) {
-      if (p.defaultValue === undefined) this.emit(Op.Nil);
-      else this.compileExpr(p.defaultValue);
-    }
-    this.emit(Op.MakeList, node.params.length);
-    this.emit(Op.Const, this.fn.code.constant({ k: "json", v: schemaOf(node.returnType) }));
-    this.at(node);
-    this.emitCallName("__tool_decl", 6);
-    this.emitDefine(node.name, false);
-  }
-
-  protected compileDeclaration(node: Node): void {
-    this.at(node);
-    switch (node.kind) {
-      case "StructDecl":
-        this.emitDecl({
-          kind: "struct",
-          name: node.name,
-          fields: node.fields.map((f) => ({
-            name: f.name,
-            optional: f.optional,
-            ...(f.type && { type: f.type }),
-          })),
-        });
-        this.emitDefine(node.name, false);
-        return;
-      case "EnumDecl":
-        this.emitDecl({
-          kind: "enum",
-          name: node.name,
-          variants: node.variants.map((v) => ({ name: v.name, fields: v.fields.map((f) => f.name) })),
-        });
-        this.emitDefine(node.name, false);
-        return;
-      case "InterfaceDecl":
-        this.emitDecl({ kind: "interface", name: node.name, methods: node.methods.map((m) => m.name) });
-        this.emitDefine(node.name, false);
-        return;
-      case "ImplBlock":
-        this.compileImpl(node);
-        return;
-      case "TypeDecl":
-        return;
-      case "ToolDecl":
-        this.compileToolDecl(node);
-        return;
-      case "SkillDecl":
-        this.emitConstStr(node.name);
-        this.compileDict(
-          node.fields.map(([k, v]) => ({
-            key: { kind: "Str", value: k, raw: false, span: v.span },
-            value: v,
-          })),
-        );
-        this.emitCallName("__skill_decl", 2);
-        this.emitDefine(node.name, false);
-        return;
-      case "EvalPackDecl":
-        this.emitConstStr(node.packId);
-        this.compileDict(
-          node.fields.map(([k, v]) => ({
-            key: { kind: "Str", value: k, raw: false, span: v.span },
-            value: v,
-          })),
-        );
-        this.emitCallName("__eval_pack_decl", 2);
-        this.emitDefine(node.bindingName, false);
-        if (!this.atModuleTop()) this.compileEvalPackBody(node);
-        return;
-      case "OverrideDecl": {
-        const params = node.params.map((name) => ({ name, rest: false, span: node.span }));
-        const proto = this.compileFunction(node.name, params, node.body, {
-          implicitReturn: false,
-          isStream: false,
-          span: node.span,
-        });
-        this.emit(Op.Closure, this.fn.code.addProto(proto));
-        this.emitDefine(node.name, false);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private emitDecl(info: TypeDeclInfo): void {
-    this.emit(Op.Const, this.fn.code.constant({ k: "decl", v: info }));
-    this.emitCallName("__declare_type", 1);
-  }
-
-  private compileImpl(node: NodeOf<"ImplBlock">): void {
-    this.emitLoadName(node.typeName);
-    const entries = node.methods.map((m) => {
-      const fn = m as NodeOf<"FnDecl">;
-      return { key: { kind: "Str", value: fn.name, raw: false, span: fn.span } as Node, value: m };
-    });
-    for (const e of entries) {
-      const fn = e.value as NodeOf<"FnDecl">;
-      this.emitConstStr(fn.name);
-      const proto = this.compileFunction(fn.name, fn.params, fn.body, {
-        implicitReturn: false,
-        isStream: fn.isStream,
-        span: fn.span,
-      });
-      this.emit(Op.Closure, this.fn.code.addProto(proto));
-    }
-    this.emit(Op.MakeDict, entries.length);
-    this.emitCallName("__declare_impl", 2);
-    this.emit(Op.Pop);
   }
 
   private compileBinding(node: NodeOf<"Let"> | NodeOf<"Var">): void {
