@@ -7,7 +7,7 @@ import { Op } from "../bytecode/opcodes.ts";
 import type { TypeDeclInfo } from "../bytecode/proto.ts";
 import { expandAliases, type SchemaJson, typeToSchema } from "../check/type-schema.ts";
 import type { Node, NodeOf, TypeExpr } from "../syntax/ast.ts";
-import { ControlCompiler } from "./compile-control.ts";
+import { MatchCompiler } from "./compile-match.ts";
 
 export /** Declarations defined before the other statements of their block. */
 const HOISTED = new Set<Node["kind"]>([
@@ -19,7 +19,7 @@ const HOISTED = new Set<Node["kind"]>([
   "TypeDecl",
 ]);
 
-export abstract class DeclarationCompiler extends ControlCompiler {
+export abstract class DeclarationCompiler extends MatchCompiler {
   protected compileAttributed(node: NodeOf<"AttributedDecl">): void {
     const inner = node.inner;
     if (inner.kind === "FnDecl") this.compileFnDecl(inner);
