@@ -14,7 +14,10 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".harn"))) {
   test(`examples/${name} runs`, async () => {
     const file = path.join(dir, name);
     const out: string[] = [];
-    const r = await runSource(readFileSync(file, "utf8"), file, { output: (s) => out.push(s), errorOutput: () => {} });
+    const r = await runSource(readFileSync(file, "utf8"), file, {
+      output: (s) => out.push(s),
+      errorOutput: () => {},
+    });
     assert.equal(r.kind, "ok", r.kind === "error" ? uncaughtMessage(r.error) : r.kind);
     assert.ok(out.join("").length > 0, "prints something");
   });
